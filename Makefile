@@ -1,0 +1,37 @@
+# mmhumanparse: two commands do all set-up on a fresh machine with Python 3.11.
+#   make demo   train + evaluate a small model on generated toy LIP data
+#   make test   run the test suite
+PYTHON ?= python3.11
+TORCH ?= torch==2.13.0
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test clean
+
+install: $(STAMP)
+
+$(STAMP): setup.py requirements/runtime.txt requirements/mminstall.txt requirements/tests.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or pass PYTHON=...)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip wheel
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q "setuptools>=77,<81" ninja
+	$(PIP) install -q -r requirements/runtime.txt -r requirements/tests.txt
+	$(PIP) install -q mmengine==0.10.7
+	@echo "building mmcv 2.1.0 with ops (about 9 min on 2 cores the first time; pip caches the wheel)"
+	MMCV_WITH_OPS=1 MAX_JOBS=$${MAX_JOBS:-2} $(PIP) install --no-build-isolation mmcv==2.1.0
+	$(PIP) install -q mmdet==3.3.0 mmsegmentation==1.2.2
+	$(PIP) install -q --no-build-isolation --no-deps -e .
+	$(PY) -c "import mmhumanparse, mmcv.ops; print('mmhumanparse', mmhumanparse.__version__, 'installed')"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) tools/demo.py --work-dir work_dirs/demo
+
+test: $(STAMP)
+	$(PY) -m pytest tests -q -p no:cacheprovider --durations=15
+
+clean:
+	rm -rf $(VENV) work_dirs build *.egg-info

@@ -1,0 +1,1 @@
+"""Runner-level hooks (none yet)."""
