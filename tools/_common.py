@@ -24,12 +24,31 @@ def load_config(path: str, cfg_options=None, work_dir=None,
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(path))[0])
-    if not torch.cuda.is_available():
-        env = cfg.setdefault('env_cfg', {})
-        dist = env.setdefault('dist_cfg', {})
-        if dist.get('backend', 'nccl') == 'nccl':
-            dist['backend'] = 'gloo'
+    if not torch.cuda.is_available() and launcher != 'none':
+        setup_cpu_distributed(cfg)
     return cfg
+
+
+def setup_cpu_distributed(cfg: Config) -> None:
+    """Let a distributed launch run on CPU processes (gloo).
+
+    mmengine's ``init_dist`` always calls ``torch.cuda.set_device`` and its
+    DDP wrapper passes ``device_ids=[LOCAL_RANK]``; both fail without CUDA.
+    So the gloo process group is created here (the Runner then skips
+    ``init_dist``) and DDP gets ``device_ids=None``.
+    """
+    import torch.distributed as dist
+    env = cfg.setdefault('env_cfg', {})
+    dist_cfg = env.setdefault('dist_cfg', {})
+    dist_cfg['backend'] = 'gloo'
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            type='MMDistributedDataParallel',
+            device_ids=None,
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
 
 
 def setup_local_rank(local_rank: int) -> None:
@@ -40,5 +59,15 @@ def setup_local_rank(local_rank: int) -> None:
 
 def register() -> None:
     """Register mmhumanparse modules without changing the config's scope."""
-    from mmhumanparse.utils import register_all_modules
+    from mmhumanparse.utils import (register_all_modules,
+                                    trust_local_checkpoints)
     register_all_modules(init_default_scope=False)
+    trust_local_checkpoints()
+
+
+def teardown() -> None:
+    """Destroy the process group (a clean exit for gloo/nccl workers)."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

@@ -13,7 +13,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _common import load_config, register, setup_local_rank  # noqa: E402
+from _common import (load_config, register, setup_local_rank,  # noqa: E402
+                     teardown)
 
 
 def parse_args(argv=None):
@@ -24,8 +25,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--out', help='dump predictions to this pickle file (.pkl)')
     parser.add_argument(
-        '--show-dir', help='save painted predictions to this directory '
-        '(relative to the work dir / timestamp folder)')
+        '--show-dir', help='save painted predictions to this directory')
     parser.add_argument(
         '--tta',
         action='store_true',
@@ -57,7 +57,11 @@ def main(argv=None):
             raise ValueError(f'{args.config}: default_hooks.visualization is '
                              'needed for --show-dir')
         vis['draw'] = True
-        vis['show_dir'] = args.show_dir
+        if 'mmseg' in str(vis.get('type', '')) or 'Seg' in str(
+                vis.get('type', '')):
+            cfg.visualizer['save_dir'] = args.show_dir  # mmseg's hook
+        else:
+            vis['show_dir'] = args.show_dir  # mmdet's hook
     if args.tta:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise ValueError(f'{args.config}: --tta needs tta_model and '
@@ -76,6 +80,7 @@ def main(argv=None):
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
     runner.test()
+    teardown()
 
 
 if __name__ == '__main__':

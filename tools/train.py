@@ -15,7 +15,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _common import load_config, register, setup_local_rank  # noqa: E402
+from _common import (load_config, register, setup_local_rank,  # noqa: E402
+                     teardown)
 
 
 def parse_args(argv=None):
@@ -69,6 +70,7 @@ def main(argv=None):
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
     runner.train()
+    teardown()
 
 
 if __name__ == '__main__':

@@ -35,8 +35,10 @@ def init_parser(config: Union[str, Config],
             raise FileNotFoundError(f'config file not found: {config}')
         config = Config.fromfile(config)
     init_default_scope(config.get('default_scope', 'mmhumanparse'))
-    from mmhumanparse.utils import register_all_modules
+    from mmhumanparse.utils import (register_all_modules,
+                                    trust_local_checkpoints)
     register_all_modules(init_default_scope=False)
+    trust_local_checkpoints()
     model_cfg = config.model.copy()
     model_cfg.pop('pretrained', None)
     if 'backbone' in model_cfg:

@@ -1,3 +1,3 @@
-from .setup_env import register_all_modules
+from .setup_env import register_all_modules, trust_local_checkpoints
 
-__all__ = ['register_all_modules']
+__all__ = ['register_all_modules', 'trust_local_checkpoints']

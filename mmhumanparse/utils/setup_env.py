@@ -34,3 +34,17 @@ def register_all_modules(init_default_scope: bool = True) -> None:
                       'default scope to be "mmhumanparse".')
         new_name = f'mmhumanparse-{datetime.datetime.now()}'
         DefaultScope.get_instance(new_name, scope_name='mmhumanparse')
+
+
+def trust_local_checkpoints() -> None:
+    """Let ``torch.load`` read full mmengine checkpoints (torch >= 2.6).
+
+    torch 2.6 made ``weights_only=True`` the default; mmengine 0.10.7 calls
+    ``torch.load`` without the argument, and its checkpoints hold the message
+    hub (``HistoryBuffer``) and numpy objects, so resuming or testing fails.
+    The tools (train/test/infer) load checkpoints the user chose, so they set
+    ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` unless the user set it already.
+    Only load checkpoints you trust.
+    """
+    import os
+    os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')

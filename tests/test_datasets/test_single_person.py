@@ -1,0 +1,167 @@
+"""LIP / ATR / PPP / CIHP (semantic) loaders on generated toy data."""
+import os
+import os.path as osp
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mmhumanparse.datasets import (ATRDataset, CIHPDataset, LIPDataset,
+                                   PPPDataset)
+from mmhumanparse.registry import DATASETS
+
+PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
+
+CIHP_DIR = 'instance-level_human_parsing'
+
+
+def single_cfgs(roots, split='train'):
+    """Dataset configs of the four mmseg-pipeline datasets for ``split``."""
+    lip_split = split
+    cihp_split = 'Training' if split == 'train' else 'Validation'
+    return {
+        'LIP':
+        dict(
+            type='LIPDataset',
+            data_root=roots['LIP'],
+            data_prefix=dict(
+                img_path=f'{lip_split}_images',
+                seg_map_path=f'{lip_split}_segmentations'),
+            ann_file=f'{lip_split}_id.txt',
+            pose_file=f'TrainVal_pose_annotations/lip_{split}_set.csv',
+            pipeline=PIPELINE),
+        'ATR':
+        dict(
+            type='ATRDataset',
+            data_root=roots['ATR'],
+            data_prefix=dict(
+                img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+            ann_file=f'{split}_id.txt',
+            pipeline=PIPELINE),
+        'PPP':
+        dict(
+            type='PPPDataset',
+            data_root=roots['PPP'],
+            data_prefix=dict(
+                img_path='JPEGImages', seg_map_path='SegmentationPart'),
+            ann_file=f'list/{split}_id.txt',
+            pipeline=PIPELINE),
+        'CIHP':
+        dict(
+            type='CIHPDataset',
+            data_root=roots['CIHP'],
+            data_prefix=dict(
+                img_path=f'{CIHP_DIR}/{cihp_split}/Images',
+                seg_map_path=f'{CIHP_DIR}/{cihp_split}/Category_ids'),
+            ann_file=f'{CIHP_DIR}/{cihp_split}/{split}_id.txt',
+            pipeline=PIPELINE),
+    }
+
+
+@pytest.mark.parametrize('name,cls,num_classes', [('LIP', LIPDataset, 20),
+                                                  ('ATR', ATRDataset, 18),
+                                                  ('PPP', PPPDataset, 7),
+                                                  ('CIHP', CIHPDataset, 20)])
+def test_single_person_dataset(toy_roots, name, cls, num_classes):
+    for split, n in (('train', 6), ('val', 3)):
+        ds = DATASETS.build(single_cfgs(toy_roots, split)[name])
+        assert isinstance(ds, cls)
+        assert len(ds) == n
+        assert len(ds.metainfo['classes']) == num_classes
+        assert len(ds.metainfo['palette']) == num_classes
+        seen = set()
+        for i in range(len(ds)):
+            out = ds[i]
+            seg = out['data_samples'].gt_sem_seg.data
+            assert seg.shape[-2:] == out['inputs'].shape[-2:]
+            vals = set(seg.unique().tolist())
+            assert all(v < num_classes or v == 255 for v in vals)
+            seen |= vals
+            assert out['data_samples'].metainfo['flip_pairs'] == tuple(
+                ds.metainfo['flip_pairs'])
+        assert len(seen - {255}) > num_classes // 3  # a real mix of parts
+
+
+def test_lip_pose_is_loaded(toy_roots):
+    ds = DATASETS.build(single_cfgs(toy_roots)['LIP'])
+    info = ds.get_data_info(0)
+    assert info['gt_keypoints'].shape == (1, 16, 2)
+    assert info['gt_keypoints_visible'].shape == (1, 16)
+    out = ds[0]['data_samples']
+    assert out.gt_keypoints.keypoints.shape == (16, 2)
+    # keypoints of an annotated joint lie inside the image
+    h, w = out.metainfo['ori_shape']
+    k = out.gt_keypoints.keypoints[out.gt_keypoints.visible > 0]
+    assert (k[:, 0] < w).all() and (k[:, 1] < h).all()
+    # the toy csv has missing joints somewhere
+    vis = np.concatenate([
+        ds.get_data_info(i)['gt_keypoints_visible'][0]
+        for i in range(len(ds))
+    ])
+    assert 0 < vis.sum() < len(vis)
+
+
+def test_lip_flip_in_pipeline_matches_manual_swap(toy_roots):
+    cfg = single_cfgs(toy_roots)['LIP']
+    cfg['pipeline'] = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadParsingAnnotations'),
+        dict(type='HumanRandomFlip', prob=1.0),
+        dict(type='PackParsingInputs')
+    ]
+    flipped = DATASETS.build(cfg)[0]['data_samples'].gt_sem_seg.data[0]
+    raw = np.array(Image.open(DATASETS.build(cfg).get_data_info(0)
+                              ['seg_map_path']))[:, ::-1]
+    lut = np.arange(256)
+    for a, b in ((14, 15), (16, 17), (18, 19)):
+        lut[a], lut[b] = b, a
+    np.testing.assert_array_equal(flipped.numpy(), lut[raw])
+
+
+# ---------------------------------------------------------------- bad input
+def _copy_lip(toy_roots, tmp_path):
+    root = str(tmp_path / 'LIP')
+    shutil.copytree(toy_roots['LIP'], root)
+    cfg = single_cfgs({'LIP': root, 'ATR': '', 'PPP': '', 'CIHP': ''})['LIP']
+    return root, cfg
+
+
+def test_missing_list_and_dir(toy_roots, tmp_path):
+    root, cfg = _copy_lip(toy_roots, tmp_path)
+    os.remove(osp.join(root, 'train_id.txt'))
+    with pytest.raises(FileNotFoundError, match='train_id.txt'):
+        DATASETS.build(cfg)
+    root, cfg = _copy_lip(toy_roots, tmp_path / 'b')
+    shutil.rmtree(osp.join(root, 'train_segmentations'))
+    with pytest.raises(FileNotFoundError, match='train_segmentations'):
+        DATASETS.build(cfg)
+
+
+def test_bad_label_value_and_size(toy_roots, tmp_path):
+    root, cfg = _copy_lip(toy_roots, tmp_path)
+    ds = DATASETS.build(cfg)
+    path = ds.get_data_info(0)['seg_map_path']
+    lab = np.array(Image.open(path))
+    lab[0, 0] = 20  # LIP has 20 classes: 20 is out of range (255 is fine)
+    lab[0, 1] = 255
+    Image.fromarray(lab).save(path)
+    with pytest.raises(ValueError, match=r'train_segmentations.*\[20\]'):
+        ds[0]
+    Image.fromarray(lab[:-3]).save(path)  # 3 rows shorter than the image
+    with pytest.raises(ValueError, match='does not match image'):
+        ds[0]
+
+
+def test_pose_csv_wrong_field_count(toy_roots, tmp_path):
+    root, cfg = _copy_lip(toy_roots, tmp_path)
+    csv = osp.join(root, cfg['pose_file'])
+    lines = open(csv).read().splitlines()
+    lines[1] = ','.join(lines[1].split(',')[:-2])  # drop two fields
+    open(csv, 'w').write('\n'.join(lines) + '\n')
+    with pytest.raises(ValueError, match=r'lip_train_set.csv:2: expected 49'):
+        DATASETS.build(cfg)
