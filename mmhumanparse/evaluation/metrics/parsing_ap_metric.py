@@ -1,0 +1,210 @@
+"""AP^p / PCP and global mIoU of multi-person parsing (mmdet pipeline)."""
+import os
+import os.path as osp
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+
+from mmhumanparse.registry import METRICS
+from ..functional import (DEFAULT_IOU_THRS, confusion_matrix,
+                          paint_instances, parsing_ap_from_tables,
+                          parsing_iou_table, semantic_scores,
+                          summarize_iou_table)
+from .utils import get_field, log_table, pct, sample_name, to_numpy
+
+
+@METRICS.register_module()
+class ParsingAPMetric(BaseMetric):
+    """Multi-person parsing metrics: AP^p_50, AP^p_vol, PCP_50 and mIoU.
+
+    Reads per sample (data-sample dicts of the mmdet pipeline):
+
+    - ``pred_instances.scores`` (N,) and ``pred_instances.parsings``
+      (N, H, W) uint8 part maps at the original image size;
+    - ``gt_instances.parsings`` (M, H, W) uint8, one map per person;
+    - optional ``pred_sem_seg.sem_seg`` (1, H, W) and ``gt_sem_seg.sem_seg``
+      (1, H, W) for the global mIoU / pixel acc / mean acc. Without
+      ``pred_sem_seg`` the persons scoring at least ``sem_seg_score_thr``
+      are painted in ascending score order, so the highest-scoring person
+      wins where persons overlap.
+
+    ``process`` runs the per-image step: the (N, M, K) part-IoU table of
+    :func:`parsing_iou_table`, reduced at once by
+    :func:`summarize_iou_table` to four numbers per prediction (score, best
+    mean IoU, which person, PCP share), plus a (K, K) confusion matrix. So
+    collecting results across ranks moves no masks (nor (N, M, K) tables,
+    which reach ~0.5 MB per image on MHP-v2); ``compute_metrics`` runs the
+    split-level protocol on them. The protocol is in ``docs/metrics.md``.
+
+    Args:
+        num_parts (int, optional): part classes including background;
+            default ``len(dataset_meta['classes'])``.
+        iou_thrs (Sequence[float]): thresholds of AP^p_vol.
+        score_thr (float): predictions scoring lower are dropped.
+        pcp_thr (float): PCP threshold (0.5: PCP_50).
+        sem_seg_score_thr (float, optional): minimum score of a painted
+            person in the combined semantic map; default ``score_thr``.
+        ignore_index (int): ignored GT label.
+        outfile_prefix (str, optional): when set, also write the MHP-v2
+            submission layout there: ``global_seg/NAME.png`` (part labels),
+            ``global_tag/NAME.png`` (person ids, 1 = best score; 16-bit when
+            more than 255 persons) and ``results.txt`` with one line per
+            image ``NAME id score id score ...``.
+        format_only (bool): only write the submission (no GT needed).
+        collect_device (str): 'cpu' or 'gpu'.
+        prefix (str, optional): prefix of the metric names.
+    """
+
+    def __init__(self,
+                 num_parts: Optional[int] = None,
+                 iou_thrs: Sequence[float] = DEFAULT_IOU_THRS,
+                 score_thr: float = 0.001,
+                 pcp_thr: float = 0.5,
+                 sem_seg_score_thr: Optional[float] = None,
+                 ignore_index: int = 255,
+                 outfile_prefix: Optional[str] = None,
+                 format_only: bool = False,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None,
+                 **kwargs) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if format_only and outfile_prefix is None:
+            raise ValueError('format_only=True needs an outfile_prefix to '
+                             'write the submission to')
+        self.num_parts = num_parts
+        self.iou_thrs = tuple(float(t) for t in iou_thrs)
+        self.score_thr = score_thr
+        self.pcp_thr = pcp_thr
+        self.sem_seg_score_thr = (score_thr if sem_seg_score_thr is None
+                                  else sem_seg_score_thr)
+        self.ignore_index = ignore_index
+        self.outfile_prefix = outfile_prefix
+        self.format_only = format_only
+
+    def _num_parts(self) -> int:
+        if self.num_parts is not None:
+            return int(self.num_parts)
+        classes = (self.dataset_meta or {}).get('classes')
+        if not classes:
+            raise ValueError('ParsingAPMetric needs num_parts or a dataset '
+                             "with METAINFO['classes']")
+        return len(classes)
+
+    def process(self, data_batch, data_samples: Sequence) -> None:
+        """Reduce each sample to its IoU table and confusion matrix."""
+        num_parts = self._num_parts()
+        for i, sample in enumerate(data_samples):
+            name = sample_name(sample, len(self.results) + i)
+            scores = to_numpy(get_field(sample, 'pred_instances', 'scores',
+                                        default=np.zeros(0)))
+            parsings = to_numpy(
+                get_field(
+                    sample,
+                    'pred_instances',
+                    'parsings',
+                    default=np.zeros((0, 0, 0), np.uint8)))
+            result = dict(name=name)
+            if self.outfile_prefix is not None:
+                result['persons'] = self._dump(name, parsings, scores,
+                                               sample)
+            if not self.format_only:
+                result.update(
+                    self._tables(name, parsings, scores, sample, num_parts))
+            self.results.append(result)
+
+    def _tables(self, name, parsings, scores, sample, num_parts) -> Dict:
+        gt = get_field(sample, 'gt_instances', 'parsings')
+        if gt is None:
+            raise ValueError(f'image {name!r}: gt_instances.parsings is '
+                             'missing; load the annotations in the test '
+                             'pipeline or use format_only=True')
+        gt = to_numpy(gt)
+        table = parsing_iou_table(
+            parsings, scores, gt, num_parts, self.score_thr, index=name)
+        out = dict(
+            table=summarize_iou_table(table, self.pcp_thr), sem_cm=None)
+        gt_sem = get_field(sample, 'gt_sem_seg', 'sem_seg')
+        if gt_sem is not None:
+            gt_sem = to_numpy(gt_sem)
+            gt_sem = gt_sem.reshape(gt_sem.shape[-2:])
+            pred_sem = get_field(sample, 'pred_sem_seg', 'sem_seg')
+            if pred_sem is None:
+                pred_sem, _ = paint_instances(parsings, scores, gt_sem.shape,
+                                              self.sem_seg_score_thr)
+            pred_sem = to_numpy(pred_sem)
+            pred_sem = pred_sem.reshape(pred_sem.shape[-2:])
+            if pred_sem.shape != gt_sem.shape:
+                raise ValueError(f'image {name!r}: semantic prediction size '
+                                 f'{pred_sem.shape} differs from GT size '
+                                 f'{gt_sem.shape}')
+            out['sem_cm'] = confusion_matrix(pred_sem, gt_sem, num_parts,
+                                             self.ignore_index)
+        return out
+
+    def _dump(self, name, parsings, scores, sample) -> list:
+        """Write the MHP-v2 submission PNGs of one image."""
+        import cv2
+        shape = get_field(sample, 'ori_shape')
+        if parsings.ndim == 3 and parsings.shape[0]:
+            shape = parsings.shape[1:]
+        if shape is None:
+            raise ValueError(f'image {name!r}: no prediction and no '
+                             'ori_shape, cannot write its submission maps')
+        semantic, person = paint_instances(parsings, scores,
+                                           tuple(shape[:2]), self.score_thr)
+        order = np.argsort(-scores, kind='stable')
+        kept = [n for n in order if scores[n] >= self.score_thr]
+        person = person.astype(np.uint8 if len(kept) < 256 else np.uint16)
+        for folder, img in (('global_seg', semantic), ('global_tag',
+                                                       person)):
+            path = osp.join(self.outfile_prefix, folder, f'{name}.png')
+            os.makedirs(osp.dirname(path), exist_ok=True)
+            cv2.imwrite(path, img)
+        return [(k + 1, float(scores[n])) for k, n in enumerate(kept)]
+
+    def _write_results_txt(self, results: list) -> str:
+        path = osp.join(self.outfile_prefix, 'results.txt')
+        os.makedirs(self.outfile_prefix, exist_ok=True)
+        with open(path, 'w') as f:
+            for r in results:
+                items = ' '.join(f'{k} {s:.6f}' for k, s in r['persons'])
+                f.write(f"{r['name']} {items}".rstrip() + '\n')
+        return path
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        """AP^p_50, AP^p_vol, PCP_50 (+ mIoU, aAcc, mAcc) in percent."""
+        logger = MMLogger.get_current_instance()
+        if self.outfile_prefix is not None:
+            path = self._write_results_txt(results)
+            logger.info(f'MHP-v2 submission written to {path}')
+        if self.format_only:
+            return {}
+        ap = parsing_ap_from_tables([r['table'] for r in results],
+                                    self.iou_thrs, self.pcp_thr,
+                                    self.score_thr)
+        log_table(
+            f"AP^p per mean-IoU threshold ({ap['num_preds']} predictions, "
+            f"{ap['num_gts']} GT persons):", ['thr', 'AP^p'],
+            [[f'{t:.2f}', f'{pct(v):.2f}'] for t, v in ap['AP_p'].items()],
+            logger)
+        metrics = dict(
+            AP_p50=pct(ap['AP_p50']),
+            AP_p_vol=pct(ap['AP_p_vol']),
+            PCP50=pct(ap['PCP50']))
+        cms = [r['sem_cm'] for r in results if r.get('sem_cm') is not None]
+        if cms:
+            sem = semantic_scores(np.sum(cms, axis=0))
+            classes = (self.dataset_meta or {}).get('classes') or [
+                str(c) for c in range(len(sem['IoU']))
+            ]
+            log_table('per class results:', ['Class', 'IoU', 'Acc'],
+                      [[c, f'{pct(i):.2f}', f'{pct(a):.2f}']
+                       for c, i, a in zip(classes, sem['IoU'], sem['Acc'])],
+                      logger)
+            metrics.update(
+                mIoU=pct(sem['mIoU']),
+                aAcc=pct(sem['aAcc']),
+                mAcc=pct(sem['mAcc']))
+        return metrics
