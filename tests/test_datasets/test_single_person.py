@@ -165,3 +165,48 @@ def test_pose_csv_wrong_field_count(toy_roots, tmp_path):
     open(csv, 'w').write('\n'.join(lines) + '\n')
     with pytest.raises(ValueError, match=r'lip_train_set.csv:2: expected 49'):
         DATASETS.build(cfg)
+
+
+def test_lip_multitask_pipeline_packs_targets(toy_roots):
+    """Flip before the generators: heatmaps, joints and edges are packed and
+    consistent with the flipped labels."""
+    from mmhumanparse.datasets.metainfo import LIP_METAINFO
+    cfg = single_cfgs(toy_roots)['LIP']
+    cfg['pipeline'] = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadParsingAnnotations'),
+        dict(type='HumanRandomFlip', prob=1.0),
+        dict(type='GenerateEdge', edge_width=3),
+        dict(type='GenerateJointCenters',
+             joint_groups=LIP_METAINFO['joint_groups']),
+        dict(type='GeneratePoseHeatmaps', stride=4, sigma=2),
+        dict(type='PackParsingInputs')
+    ]
+    ds = DATASETS.build(cfg)
+    s = ds[0]['data_samples']
+    h, w = s.metainfo['ori_shape']
+    assert s.gt_heatmaps.data.shape == (16, -(-h // 4), -(-w // 4))
+    assert s.gt_keypoints.keypoints.shape == (16, 2)
+    assert s.gt_joints.centers.shape == (9, 2)
+    seg = s.gt_sem_seg.data[0].numpy()
+    # the head joint is the centre of the (flipped) head region
+    head = np.isin(seg, LIP_METAINFO['joint_groups'][0])
+    ys, xs = np.nonzero(head)
+    np.testing.assert_allclose(
+        s.gt_joints.centers[0].numpy(), [xs.mean(), ys.mean()], atol=1e-3)
+    # left-arm joint (index 3) is the centre of label 14 after the flip
+    ys, xs = np.nonzero(seg == 14)
+    if len(xs):
+        np.testing.assert_allclose(
+            s.gt_joints.centers[3].numpy(), [xs.mean(), ys.mean()],
+            atol=1e-3)
+    # heatmap peaks sit at the flipped, visible keypoints
+    vis = s.gt_keypoints.visible.numpy() > 0
+    k = s.gt_keypoints.keypoints.numpy()
+    for j in np.nonzero(vis)[0][:4]:
+        hm = s.gt_heatmaps.data[j].numpy()
+        y, x = np.unravel_index(hm.argmax(), hm.shape)
+        assert abs(x - k[j, 0] / 4) <= 0.5 + 1e-6
+        assert abs(y - k[j, 1] / 4) <= 0.5 + 1e-6
+    edge = s.gt_edge_map.data[0].numpy()
+    assert set(np.unique(edge)) <= {0, 1, 255} and edge.sum() > 0

@@ -227,8 +227,10 @@ class GeneratePoseHeatmaps(BaseTransform):
     dropping it (LIP person crops often have ankles on the bottom border).
 
     Required keys:
-        - gt_keypoints (np.ndarray): (K, 2) float32 ``(x, y)`` in pixels.
-        - gt_keypoints_visible (np.ndarray): (K,) float32, 0 = missing.
+        - gt_keypoints (np.ndarray): (1, K, 2) float32 ``(x, y)`` in pixels
+          (mmcv's (N, K, 2) layout with the single LIP person) or (K, 2).
+        - gt_keypoints_visible (np.ndarray): (1, K) or (K,) float32,
+          0 = missing.
         - img (np.ndarray): (H, W, 3), or gt_seg_map (H, W) without img.
 
     Added keys:
@@ -275,11 +277,13 @@ class GeneratePoseHeatmaps(BaseTransform):
                                f'(file: {results.get("img_path")})')
         kpts = np.asarray(results['gt_keypoints'], dtype=np.float64)
         vis = np.asarray(results['gt_keypoints_visible'], dtype=np.float64)
+        if kpts.ndim == 3 and kpts.shape[0] == 1:  # (1, K, 2): one person
+            kpts, vis = kpts[0], vis.reshape(-1)
         if (kpts.ndim != 2 or kpts.shape[1] != 2
                 or vis.shape != kpts.shape[:1]):
             raise ValueError(
-                'GeneratePoseHeatmaps: gt_keypoints must be (K, 2) and '
-                f'gt_keypoints_visible (K,), got {kpts.shape} and '
+                'GeneratePoseHeatmaps: gt_keypoints must be (1, K, 2) or '
+                f'(K, 2) and gt_keypoints_visible (1, K) or (K,), got {kpts.shape} and '
                 f'{vis.shape} (file: {results.get("img_path")})')
         img_h, img_w = self._image_size(results)
         h = math.ceil(img_h / self.stride)
