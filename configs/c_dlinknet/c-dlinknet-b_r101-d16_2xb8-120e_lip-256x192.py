@@ -1,0 +1,12 @@
+# Table 1 (c-dlinknet.txt) ablation "B" (LIP val mIoU 50.92):
+# D-LinkNet D-block centre (cascaded dilated 3x3 convs at 1, 2, 4, 8,
+# summed; full 2048 channels as in D-LinkNet),
+# no Smooth module (final prediction: two 3x3 convs + classifier on D2),
+# no deep supervision ("L"). Everything else as the paper config.
+_base_ = './c-dlinknet_r101-d16_2xb8-120e_lip-256x192.py'
+model = dict(
+    decode_head=dict(
+        centre=dict(_delete_=True, type='DBlock', dilations=(1, 2, 4, 8)),
+        smooth=False,
+        channels=256,  # like a deep-supervision branch
+        deep_supervision=False))
