@@ -18,7 +18,7 @@ import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = osp.join(
-    REPO, 'configs/c_dlinknet/c-dlinknet_r18-d16_1xb8-600iter_lip-128x96.py')
+    REPO, 'configs/c_dlinknet/c-dlinknet_r18-d16_1xb8-900iter_lip-128x96.py')
 
 
 def parse_args(argv=None):

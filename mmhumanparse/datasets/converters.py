@@ -284,3 +284,23 @@ def dump_coco(coco: dict, out: str) -> None:
     os.makedirs(parent, exist_ok=True)
     with open(out, 'w') as f:
         json.dump(coco, f)
+
+
+def converter_cli(name: str, convert, argv=None) -> None:
+    """Command line of ``tools/dataset_converters/{cihp,mhp}2coco.py``.
+
+    Args:
+        name (str): dataset name for the help text.
+        convert (callable): ``convert(root, split) -> coco dict``.
+        argv (list[str], optional): arguments (default: ``sys.argv[1:]``).
+    """
+    import argparse
+    parser = argparse.ArgumentParser(
+        description=f'Convert a {name} split to COCO-style json.')
+    parser.add_argument('root', help='dataset root (data_root)')
+    parser.add_argument(
+        '--split', required=True, choices=('train', 'val'), help='split')
+    parser.add_argument('--out', required=True, help='output json file')
+    args = parser.parse_args(argv)
+    dump_coco(convert(args.root, args.split), args.out)
+    print(f'wrote {args.out}')
