@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOLS = osp.join(ROOT, 'tools', 'analysis_tools')
