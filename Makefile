@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test clean
+.PHONY: install demo test test-slow clean
 
 install: $(STAMP)
 
@@ -31,7 +31,10 @@ demo: $(STAMP)
 	$(PY) tools/demo.py --work-dir work_dirs/demo
 
 test: $(STAMP)
-	$(PY) -m pytest tests -q -p no:cacheprovider --durations=15
+	$(PY) -m pytest tests -q -p no:cacheprovider -m "not slow" --durations=15
+
+test-slow: $(STAMP)
+	$(PY) -m pytest tests -q -p no:cacheprovider -m slow --durations=15
 
 clean:
 	rm -rf $(VENV) work_dirs build *.egg-info

@@ -6,9 +6,7 @@ import sys
 
 import pytest
 
-from tiny_cfg import REPO, tiny_lip_config
-
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from mmhumanparse.testing.tiny_configs import REPO, tiny_lip_config
 
 
 def _env():
@@ -29,7 +27,7 @@ def _run(cmd, cwd):
 
 
 def test_dist_train_two_cpu_processes_then_resume(toy_roots, tmp_path):
-    extra = ("custom_imports = dict(imports=['rank_marker'], "
+    extra = ("custom_imports = dict(imports=['mmhumanparse.testing.rank_marker'], "
              "allow_failed_imports=False)\n"
              "custom_hooks = [dict(type='RankMarkerHook')]")
     cfg = tmp_path / 'tiny.py'

@@ -26,9 +26,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(REPO, 'tests', 'test_evaluation'))
-
-from reference import reference_parsing_ap  # noqa: E402
+from mmhumanparse.testing.parsing_ap_reference import \
+    reference_parsing_ap  # noqa: E402
 
 from mmhumanparse.evaluation.functional import (  # noqa: E402
     eval_parsing_ap, parsing_ap_from_tables, parsing_iou_table)

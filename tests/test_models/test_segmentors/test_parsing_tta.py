@@ -22,7 +22,7 @@ from mmhumanparse.utils import register_all_modules
 register_all_modules()
 
 CFG = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
+    osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))), 'configs',
     '_base_', 'models', 'c_dlinknet_r18.py')
 NUM_CLASSES = 4
 PAIRS = [(1, 2)]  # 1: left arm, 2: right arm; 3 (hat) has no partner

@@ -11,8 +11,8 @@ from mmhumanparse.evaluation.functional import (eval_parsing_ap,
                                                 parsing_iou_tables,
                                                 summarize_iou_table)
 
-sys.path.insert(0, osp.dirname(__file__))
-from reference import pair_ious, reference_parsing_ap  # noqa: E402
+from mmhumanparse.testing.parsing_ap_reference import (
+    pair_ious, reference_parsing_ap)
 
 K = 5  # part classes including background
 H, W = 12, 16

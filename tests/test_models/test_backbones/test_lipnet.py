@@ -16,7 +16,7 @@ from mmhumanparse.models.decode_heads.lipnet_head import LIPNetHead
 from mmhumanparse.registry import MODELS
 from mmhumanparse.utils import register_all_modules
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 PAPER_CFG = osp.join(ROOT, 'configs/lipnet/lipnet_1xb4-20k_lip-512x512.py')
 TOY_CFG = osp.join(ROOT, 'configs/lipnet/lipnet_1xb8-2k_toy-lip-128x96.py')
 

@@ -20,7 +20,7 @@ from mmhumanparse.utils import register_all_modules
 register_all_modules()
 
 CFG_DIR = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
+    osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))), 'configs')
 PAPER = 'c_dlinknet/c-dlinknet_r101-d16_2xb8-120e_lip-256x192.py'
 SMALL = 'c_dlinknet/c-dlinknet_r18-d16_1xb8-900iter_lip-128x96.py'
 LIP_PAIRS = [(14, 15), (16, 17), (18, 19)]
