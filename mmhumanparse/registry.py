@@ -34,8 +34,7 @@ RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS)
 RUNNER_CONSTRUCTORS = Registry(
     'runner constructor', parent=MMENGINE_RUNNER_CONSTRUCTORS)
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS)
-HOOKS = Registry(
-    'hook', parent=MMENGINE_HOOKS, locations=['mmhumanparse.engine'])
+HOOKS = Registry('hook', parent=MMENGINE_HOOKS)
 DATASETS = Registry(
     'dataset', parent=MMENGINE_DATASETS, locations=['mmhumanparse.datasets'])
 DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS)
@@ -67,3 +66,5 @@ VISUALIZERS = Registry(
 VISBACKENDS = Registry('vis_backend', parent=MMENGINE_VISBACKENDS)
 LOG_PROCESSORS = Registry('log_processor', parent=MMENGINE_LOG_PROCESSORS)
 INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS)
+# target codecs (mmpose's KEYPOINT_CODECS has no mmengine parent either)
+CODECS = Registry('codec', locations=['mmhumanparse.codecs'])

@@ -1,17 +1,12 @@
 """Shared fixtures: toy datasets generated once per test session."""
-import os.path as osp
-import sys
-
 import pytest
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 @pytest.fixture(scope='session')
 def toy_roots(tmp_path_factory):
     """{'LIP': root, 'ATR': ..., 'PPP': ..., 'CIHP': ..., 'MHP': ...} of a
     small deterministic toy copy of every dataset (6 train / 3 val)."""
-    from mmhumanparse.utils.toy_data import make_toy_data
+    from mmhumanparse.testing import make_toy_data
     out = tmp_path_factory.mktemp('toy')
     return make_toy_data(str(out), dataset='all', num=6, seed=0)
 
@@ -20,5 +15,3 @@ def toy_roots(tmp_path_factory):
 def _register():
     from mmhumanparse.utils import register_all_modules
     register_all_modules(init_default_scope=True)
-    if osp.join(REPO, 'tools') not in sys.path:
-        sys.path.insert(0, osp.join(REPO, 'tools'))

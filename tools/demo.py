@@ -10,7 +10,6 @@
 import argparse
 import os
 import os.path as osp
-import sys
 import time
 
 import cv2
@@ -18,7 +17,7 @@ import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = osp.join(
-    REPO, 'configs/c_dlinknet/c-dlinknet_r18-d16_1xb8-900iter_lip-128x96.py')
+    REPO, 'configs/c_dlinknet/c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
 
 
 def parse_args(argv=None):
@@ -55,12 +54,11 @@ def save_panels(model, root, out_dir, limit=12):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    from _common import load_config, register
     from mmengine.runner import Runner
 
     from mmhumanparse.apis import init_parser
-    from mmhumanparse.utils.toy_data import make_toy_data
+    from mmhumanparse.testing import make_toy_data
+    from mmhumanparse.utils.tool_utils import load_config, register
 
     t0 = time.time()
     roots = make_toy_data(args.data_dir, dataset='lip', num=args.num,

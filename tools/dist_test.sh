@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Usage: bash tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py args...]
+if [ "$#" -lt 3 ]; then
+    echo "Usage: bash tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py args...]" >&2
+    exit 2
+fi
 CONFIG=$1
 CHECKPOINT=$2
 NPROC=$3

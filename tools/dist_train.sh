@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Usage: bash tools/dist_train.sh CONFIG NPROC [train.py args...]
 # Works on GPUs (nccl) and on CPU (gloo, chosen by tools/train.py).
+if [ "$#" -lt 2 ]; then
+    echo "Usage: bash tools/dist_train.sh CONFIG NPROC [train.py args...]" >&2
+    exit 2
+fi
 CONFIG=$1
 NPROC=$2
 NNODES=${NNODES:-1}

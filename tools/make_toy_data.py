@@ -4,22 +4,16 @@ Example::
 
     python tools/make_toy_data.py --out data/toy --dataset all --num 200
 
-writes ``data/toy/{LIP,ATR,PPP,CIHP,MHP}`` (see
-``mmhumanparse/utils/toy_data.py`` for what is drawn and
-``docs/data_conventions.md`` for the layouts).
+writes ``data/toy/{LIP,ATR,PPP,CIHP,MHP}`` (see ``mmhumanparse/testing/``
+for what is drawn and ``docs/data_conventions.md`` for the layouts).
 """
 import argparse
-import os.path as osp
 import sys
 import time
 
-try:
-    from mmhumanparse.utils.toy_data import DATASETS, make_toy_data
-except ModuleNotFoundError as e:  # run from a source checkout, not installed
-    if e.name != 'mmhumanparse':
-        raise
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    from mmhumanparse.utils.toy_data import DATASETS, make_toy_data
+from mmengine.utils import track_iter_progress
+
+from mmhumanparse.testing import DATASETS, make_toy_data
 
 
 def parse_args(argv=None):
@@ -44,11 +38,18 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     start = time.time()
-    roots = make_toy_data(args.out, args.dataset, args.num, args.seed,
-                          args.size)
+    names = DATASETS if args.dataset == 'all' else (args.dataset, )
+    roots = {}
+    # each dataset has its own random stream: one call per dataset writes
+    # the same files as dataset='all'
+    for name in track_iter_progress(list(names), file=sys.stdout):
+        roots.update(
+            make_toy_data(args.out, name, args.num, args.seed, args.size))
     for name, root in roots.items():
         print(f'{name}: {root}')
-    print(f'done in {time.time() - start:.1f} s')
+    num_val = max(2, args.num // 2)
+    print(f'wrote {len(roots)} dataset(s) ({args.num} train + {num_val} val '
+          f'images each) to {args.out} in {time.time() - start:.1f} s')
 
 
 if __name__ == '__main__':

@@ -5,16 +5,14 @@ Example:
     bash tools/dist_test.sh CONFIG CHECKPOINT 2
 """
 import argparse
-import os.path as osp
-import sys
 
 from mmengine.config import DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _common import (load_config, register, setup_local_rank,  # noqa: E402
-                     teardown)
+from mmhumanparse.utils.tool_utils import (enable_show_dir, load_config,
+                                           register, setup_local_rank,
+                                           teardown)
 
 
 def parse_args(argv=None):
@@ -52,16 +50,7 @@ def main(argv=None):
                       args.launcher)
     cfg.load_from = args.checkpoint
     if args.show_dir:
-        vis = cfg.default_hooks.get('visualization')
-        if vis is None:
-            raise ValueError(f'{args.config}: default_hooks.visualization is '
-                             'needed for --show-dir')
-        vis['draw'] = True
-        if 'mmseg' in str(vis.get('type', '')) or 'Seg' in str(
-                vis.get('type', '')):
-            cfg.visualizer['save_dir'] = args.show_dir  # mmseg's hook
-        else:
-            vis['show_dir'] = args.show_dir  # mmdet's hook
+        enable_show_dir(cfg, args.show_dir, args.config)
     if args.tta:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise ValueError(f'{args.config}: --tta needs tta_model and '

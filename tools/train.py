@@ -6,17 +6,14 @@ Example:
 """
 import argparse
 import logging
-import os.path as osp
-import sys
 
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _common import (load_config, register, setup_local_rank,  # noqa: E402
-                     teardown)
+from mmhumanparse.utils.tool_utils import (load_config, register,
+                                           setup_local_rank, teardown)
 
 
 def parse_args(argv=None):

@@ -1,31 +1,21 @@
-# LIP-Net on LIP at 512x512 (Ilyas & Kim, 2020, Sec. 3.1):
-# images and masks resized to 512x512, Adam, poly lr 0.005 (power 0.9),
-# batch 4, 20k iterations, dropout 0.25, weighted CE.
+# LIP-Net on LIP at 512x512 (Ilyas & Kim, 2020, Sec. 3.1): images and masks
+# resized to 512x512, Adam, poly lr 0.005 (power 0.9), batch 4, 20k
+# iterations, dropout 0.25, weighted CE. Before training, write the class
+# weights of the training split (median frequency balancing):
+#   python tools/analysis_tools/class_weights.py CONFIG
 _base_ = [
-    '../_base_/models/lipnet.py', '../_base_/datasets/lip.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_adam_20k.py'
+    '../_base_/models/lipnet.py', '../_base_/datasets/lip_512x512.py',
+    '../_base_/segmentor_runtime.py',
+    '../_base_/schedules/schedule_adam_20k.py'
 ]
 crop_size = (512, 512)  # (h, w)
-data_preprocessor = dict(size=crop_size)
-model = dict(data_preprocessor=data_preprocessor)
-
-# Sec. 3.1: "we resized all the images and segmentation masks to 512x512"
-# (aspect ratio not kept; labels resized with nearest). The paper lists no
-# other augmentation.
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='Resize', scale=(512, 512), keep_ratio=False),  # (w, h)
-    dict(type='PackParsingInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(512, 512), keep_ratio=False),
-    # loaded after resizing: predictions are resized back and scored at the
-    # original image size.
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
-train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=1, dataset=dict(pipeline=test_pipeline))
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    decode_head=dict(class_weight_file='data/LIP/class_weights.json'))
+train_dataloader = dict(batch_size=4)  # Sec. 3.1
+val_dataloader = dict(batch_size=1)
 test_dataloader = val_dataloader
+# iteration-based schedule_adam_20k
+default_hooks = dict(
+    logger=dict(log_metric_by_epoch=False),
+    checkpoint=dict(by_epoch=False, interval=2000))

@@ -12,7 +12,7 @@ def tiny_lip_config(lip_root: str, max_iters: int = 4,
     """
     base = osp.join(REPO, 'configs', '_base_')
     return f'''
-_base_ = ["{base}/datasets/lip.py", "{base}/default_runtime.py"]
+_base_ = ["{base}/datasets/lip.py", "{base}/segmentor_runtime.py"]
 data_root = "{lip_root}"
 crop_size = (64, 48)
 train_pipeline = [

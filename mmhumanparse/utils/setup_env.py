@@ -13,8 +13,11 @@ def register_all_modules(init_default_scope: bool = True) -> None:
             default scope (a new uniquely named instance is created when another
             scope is current, as mmseg/mmdet do).
     """
+    from mmhumanparse import check_versions
+    check_versions()  # names a missing or unsupported mm package
+
+    import mmhumanparse.codecs  # noqa: F401
     import mmhumanparse.datasets  # noqa: F401
-    import mmhumanparse.engine  # noqa: F401
     import mmhumanparse.evaluation  # noqa: F401
     import mmhumanparse.models  # noqa: F401
     import mmhumanparse.visualization  # noqa: F401

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmhumanparse.datasets.converters import (cihp_to_coco, dump_coco,
-                                              mhp_to_coco)
+from mmhumanparse.converters import cihp_to_coco, dump_coco, mhp_to_coco
 from mmhumanparse.registry import DATASETS
 
 PIPELINE = [
@@ -132,3 +131,122 @@ def test_malformed_json_named(instance_cfgs, tmp_path):
     cfg = dict(instance_cfgs['CIHP'], ann_file=str(bad))
     with pytest.raises(ValueError, match='bad.json: malformed json'):
         DATASETS.build(cfg)
+
+
+def test_mhp_global_map_later_person_wins(instance_cfgs):
+    """MHP-v2 has no global PNG: the map is composed from the persons in
+    json order, a later person painting over an earlier one (documented in
+    MHPv2Dataset / LoadMultiPersonAnnotations)."""
+    ds = DATASETS.build(instance_cfgs['MHP'])
+    contested = 0
+    for i in range(len(ds)):
+        info = ds.get_data_info(i)
+        seg = ds[i]['data_samples'].gt_sem_seg.sem_seg[0].numpy()
+        raws = [np.array(Image.open(inst['parsing']['file']))[..., 0]
+                for inst in info['instances']]
+        exp = np.zeros_like(seg)
+        for raw in raws:
+            fg = (raw > 0) & (raw != 255)
+            exp[fg] = raw[fg]
+        np.testing.assert_array_equal(seg, exp)
+        # pixels two persons claim with different labels: the later wins
+        for a in range(len(raws)):
+            for b in range(a + 1, len(raws)):
+                both = (raws[a] > 0) & (raws[b] > 0) & (raws[a] != raws[b])
+                contested += int(both.sum())
+    assert contested > 0  # the toy data really has such overlaps
+
+
+def test_cihp_global_map_is_category_png(instance_cfgs):
+    ds = DATASETS.build(instance_cfgs['CIHP'])
+    for i in range(len(ds)):
+        info = ds.get_data_info(i)
+        out = ds[i]['data_samples']
+        seg = out.gt_sem_seg.sem_seg[0].numpy()
+        np.testing.assert_array_equal(
+            seg, np.array(Image.open(info['seg_map_path'])))
+        persons = out.gt_instances.parsings.numpy().max(0) > 0
+        assert (seg[~persons] == 0).all()  # background stays 0
+        assert (~persons).any()
+
+
+# ---------------------------------------------- hand-made json datasets
+def _write_json_dataset(tmp_path, annotations, images=None):
+    """Two 6x8 images (one without persons) and MHP-style annotations."""
+    import json
+    img_dir = tmp_path / 'images'
+    img_dir.mkdir(exist_ok=True)
+    for name in ('p.jpg', 'q.jpg'):
+        Image.fromarray(np.zeros((6, 8, 3), np.uint8)).save(
+            str(img_dir / name))
+    lab = np.zeros((6, 8), np.uint8)
+    lab[1:4, 2:5] = 5
+    Image.fromarray(np.dstack([lab] * 3)).save(str(tmp_path / 'p_01.png'))
+    coco = dict(
+        images=images if images is not None else [
+            dict(id=1, file_name='p.jpg', height=6, width=8),
+            dict(id=2, file_name='q.jpg', height=6, width=8)
+        ],
+        annotations=annotations,
+        categories=[dict(id=1, name='person')])
+    path = tmp_path / 'ann.json'
+    path.write_text(json.dumps(coco))
+    return dict(type='MHPv2Dataset', data_root=str(tmp_path),
+                ann_file=str(path), data_prefix=dict(img=str(img_dir)),
+                pipeline=PIPELINE)
+
+
+def _ann(iscrowd=0, ann_id=1):
+    return dict(id=ann_id, image_id=1, category_id=1, bbox=[2, 1, 3, 3],
+                area=9, iscrowd=iscrowd,
+                parsing=dict(file='p_01.png', channel=0))
+
+
+def test_filter_empty_gt(tmp_path):
+    cfg = _write_json_dataset(tmp_path, [_ann()])
+    assert len(DATASETS.build(dict(cfg, test_mode=True))) == 2
+    kept = DATASETS.build(
+        dict(cfg, filter_cfg=dict(filter_empty_gt=True)))
+    assert len(kept) == 1
+    assert kept.get_data_info(0)['img_path'].endswith('p.jpg')
+    assert len(DATASETS.build(
+        dict(cfg, filter_cfg=dict(filter_empty_gt=False)))) == 2
+    # test mode never filters
+    assert len(DATASETS.build(
+        dict(cfg, test_mode=True, filter_cfg=dict(filter_empty_gt=True)))) == 2
+
+
+def test_iscrowd_becomes_ignore_flag(tmp_path):
+    cfg = _write_json_dataset(tmp_path, [_ann(0, 1), _ann(1, 2)])
+    ds = DATASETS.build(dict(cfg, test_mode=True))
+    info = ds.get_data_info(0)
+    assert [i['ignore_flag'] for i in info['instances']] == [0, 1]
+    # bbox [x, y, w, h] -> [x1, y1, x2, y2]
+    assert info['instances'][0]['bbox'] == [2, 1, 5, 4]
+    out = ds[0]['data_samples']
+    # mmdet's PackDetInputs moves ignored instances to ignored_instances
+    assert len(out.gt_instances) == 1 and len(out.ignored_instances) == 1
+
+
+def test_missing_json_and_missing_key(tmp_path):
+    cfg = _write_json_dataset(tmp_path, [_ann()])
+    with pytest.raises(FileNotFoundError,
+                       match='MHPv2Dataset: annotation json not found'):
+        DATASETS.build(dict(cfg, ann_file=str(tmp_path / 'none.json')))
+    (tmp_path / 'ann.json').write_text('{"images": []}')
+    with pytest.raises(ValueError,
+                       match='ann.json: missing top-level key "annotations"'):
+        DATASETS.build(cfg)
+    cfg = _write_json_dataset(tmp_path, [_ann()])
+    with pytest.raises(FileNotFoundError, match='image directory'):
+        DATASETS.build(dict(cfg, data_prefix=dict(img=str(tmp_path / 'no'))))
+
+
+def test_multi_person_label_out_of_range_named(tmp_path):
+    cfg = _write_json_dataset(tmp_path, [_ann()])
+    lab = np.zeros((6, 8), np.uint8)
+    lab[0, 0] = 59  # MHP-v2 has 59 classes: 0..58
+    Image.fromarray(np.dstack([lab] * 3)).save(str(tmp_path / 'p_01.png'))
+    ds = DATASETS.build(dict(cfg, test_mode=True))
+    with pytest.raises(ValueError, match=r'p_01.png.*\[59\]'):
+        ds[0]

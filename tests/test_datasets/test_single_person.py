@@ -210,3 +210,64 @@ def test_lip_multitask_pipeline_packs_targets(toy_roots):
         assert abs(y - k[j, 1] / 4) <= 0.5 + 1e-6
     edge = s.gt_edge_map.data[0].numpy()
     assert set(np.unique(edge)) <= {0, 1, 255} and edge.sum() > 0
+
+
+@pytest.mark.parametrize('name', ['LIP', 'ATR', 'PPP', 'CIHP'])
+def test_labels_equal_the_png(toy_roots, name):
+    """The packed label map is the PNG, value for value (no remapping, no
+    reduce_zero_label), and the image is the JPEG at the same size."""
+    ds = DATASETS.build(single_cfgs(toy_roots, 'val')[name])
+    for i in range(len(ds)):
+        info = ds.get_data_info(i)
+        png = np.array(Image.open(info['seg_map_path']))
+        assert png.ndim == 2
+        out = ds[i]
+        np.testing.assert_array_equal(
+            out['data_samples'].gt_sem_seg.data[0].numpy(), png)
+        assert tuple(out['inputs'].shape[1:]) == png.shape
+        assert osp.basename(info['img_path'])[:-4] == osp.basename(
+            info['seg_map_path'])[:-4]
+
+
+def test_lip_pose_joint_order(toy_roots):
+    """MPII order: the toy person stands upright facing the camera, so the
+    head top is above the thorax, the thorax above the pelvis, the pelvis
+    above both ankles, and the person's left hip/shoulder are to the image
+    right of the right ones. Reading the csv in another order fails."""
+    from mmhumanparse.datasets.metainfo import LIP_KEYPOINTS
+    idx = {n: i for i, n in enumerate(LIP_KEYPOINTS)}
+    ds = DATASETS.build(single_cfgs(toy_roots)['LIP'])
+    checked = 0
+    for i in range(len(ds)):
+        info = ds.get_data_info(i)
+        k, v = info['gt_keypoints'][0], info['gt_keypoints_visible'][0] > 0
+
+        def above(a, b):
+            nonlocal checked
+            if v[idx[a]] and v[idx[b]]:
+                assert k[idx[a], 1] < k[idx[b], 1], (a, b, info['img_path'])
+                checked += 1
+
+        def right_of(a, b):  # a to the image right of b
+            nonlocal checked
+            if v[idx[a]] and v[idx[b]]:
+                assert k[idx[a], 0] > k[idx[b], 0], (a, b, info['img_path'])
+                checked += 1
+
+        above('head_top', 'upper_neck')
+        above('upper_neck', 'thorax')
+        above('thorax', 'pelvis')
+        above('pelvis', 'r_ankle')
+        above('pelvis', 'l_ankle')
+        above('r_hip', 'r_knee')
+        above('l_knee', 'l_ankle')
+        right_of('l_hip', 'r_hip')
+        right_of('l_shoulder', 'r_shoulder')
+        # the head top lies on the head region of the label map
+        if v[idx['head_top']]:
+            seg = np.array(Image.open(info['seg_map_path']))
+            x, y = np.rint(k[idx['head_top']]).astype(int)
+            win = seg[max(y - 2, 0):y + 3, max(x - 2, 0):x + 3]
+            assert np.isin(win, (1, 2, 4, 13)).any(), info['img_path']
+            checked += 1
+    assert checked >= 30  # the toy csv annotates most joints

@@ -3,8 +3,9 @@
 Usage::
 
     python tools/analysis_tools/benchmark.py CONFIG [--shape H W]
-        [--repeat N] [--warmup N] [--compare CONFIG2] [--threads T]
-        [--channels-last] [--fuse-conv-bn]
+        [--repeat N] [--warmup N] [--compare CONFIG2 [CONFIG3 ...]]
+        [--threads T] [--channels-last] [--fuse-conv-bn] [--onnx]
+        [--variants fuse cl fuse+cl]
 
 What is timed: batch 1, ``model.eval()``, ``torch.no_grad()``, one random
 ``1 x 3 x H x W`` tensor (already normalized; the data preprocessor is not
@@ -26,17 +27,27 @@ Works with mmhumanparse configs and stock mmseg configs (e.g. mmseg's
 ``--channels-last`` (NHWC memory format) and ``--fuse-conv-bn`` (fold eval
 BN into the preceding conv, mmcv's ``fuse_conv_bn``) are inference
 optimizations applied to every timed model alike; both are off by default.
+``--variants fuse cl fuse+cl`` instead adds eager copies of the first
+config with that fusion only, to see which one helps.
+
+``--onnx`` adds the first config exported to ONNX
+(``tools/deployment/pytorch2onnx.py``: the same ``inference`` path plus
+the mean/std normalization and argmax, traced at ``--shape``) and run by
+ONNX Runtime (all graph optimizations, ``--threads`` intra-op threads) on
+the same input, timed in the same rounds. ``--compare`` takes several
+configs; every ratio is printed against the first entry.
 """
 import argparse
+import copy
 import os.path as osp
 import statistics
 import sys
+import tempfile
 import time
 from typing import List, Sequence
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from get_flops import (build_model, count_params, default_shape,  # noqa: E402
                        load_config)
 
@@ -53,6 +64,9 @@ class Timed:
                  fuse_conv_bn: bool = False):
         cfg = load_config(config, cfg_options)
         self.config = config
+        self.name = config + ''.join(
+            [' [fuse_conv_bn]' if fuse_conv_bn else '',
+             ' [channels_last]' if channels_last else ''])
         self.shape = tuple(shape) if shape else default_shape(cfg)
         self.model = build_model(cfg, device)
         self.params = count_params(self.model)
@@ -83,12 +97,15 @@ class Timed:
                 flip_direction=None))
         return [sample]
 
-    def run_once(self, record: bool = True) -> None:
-        start = time.perf_counter()
+    def _forward(self) -> None:
         with torch.no_grad():
             self.model(self.inputs, self.data_samples, mode='predict')
         if self.inputs.is_cuda:
             torch.cuda.synchronize()
+
+    def run_once(self, record: bool = True) -> None:
+        start = time.perf_counter()
+        self._forward()
         if record:
             self.times.append(time.perf_counter() - start)
 
@@ -98,13 +115,52 @@ class Timed:
 
     def report(self) -> str:
         med = statistics.median(self.times)
-        return (f'{self.config}\n'
+        return (f'{self.name}\n'
                 f'  input 1x3x{self.shape[0]}x{self.shape[1]}, '
                 f'params {self.params / 1e6:.3f} M\n'
                 f'  {len(self.times)} timed runs: mean '
                 f'{1000 * sum(self.times) / len(self.times):.1f} ms, median '
                 f'{1000 * med:.1f} ms, min {1000 * min(self.times):.1f} ms\n'
                 f'  images/s: {self.images_per_s:.3f} (1 / mean)')
+
+
+class TimedOnnx(Timed):
+    """An eager :class:`Timed` model exported to ONNX, run by ONNX Runtime.
+
+    The graph is ``tools/deployment/pytorch2onnx.py``'s: the model's
+    ``inference`` at the timed shape, plus mean/std and argmax.
+    """
+
+    def __init__(self, eager: Timed, threads: int = 0):
+        sys.path.insert(
+            0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                        'deployment'))
+        from pytorch2onnx import export_onnx, ort_session
+        self.config = eager.config
+        self.name = eager.config + ' [onnxruntime]'
+        self.shape = eager.shape
+        self.params = eager.params
+        self.times = []
+        self._tmp = tempfile.TemporaryDirectory()
+        path = osp.join(self._tmp.name, 'model.onnx')
+        model = copy.deepcopy(eager.model).cpu()
+        export_onnx(
+            model.to(memory_format=torch.contiguous_format), self.shape, path)
+        self.session = ort_session(path, threads)
+        self.feed = {
+            'img': (eager.inputs.detach().cpu().float().contiguous() * 58 +
+                    120).numpy()
+        }
+
+    def _forward(self) -> None:
+        self.session.run(['labels'], self.feed)
+
+
+VARIANTS = {
+    'fuse': dict(fuse_conv_bn=True),
+    'cl': dict(channels_last=True),
+    'fuse+cl': dict(fuse_conv_bn=True, channels_last=True)
+}
 
 
 def benchmark(configs: Sequence[str],
@@ -114,11 +170,30 @@ def benchmark(configs: Sequence[str],
               device: str,
               cfg_options=None,
               channels_last: bool = False,
-              fuse_conv_bn: bool = False) -> List[Timed]:
-    """Build every config and time them alternately."""
-    models = [
+              fuse_conv_bn: bool = False,
+              onnx: bool = False,
+              variants: Sequence[str] = (),
+              threads: int = 0) -> List[Timed]:
+    """Build every entry and time them alternately, one image each per
+    round (so load from other processes hits all entries alike).
+
+    Entries: ``configs[0]``, then its ``variants`` (eager with a fusion),
+    then its ONNX Runtime export if ``onnx``, then ``configs[1:]``.
+    """
+    first = Timed(configs[0], shape, device, cfg_options, channels_last,
+                  fuse_conv_bn)
+    models = [first]
+    for v in variants:
+        models.append(
+            Timed(configs[0], first.shape, device, cfg_options,
+                  **VARIANTS[v]))
+    if onnx:
+        if device != 'cpu':
+            raise ValueError('--onnx times ONNX Runtime on the CPU only')
+        models.append(TimedOnnx(first, threads))
+    models += [
         Timed(c, shape, device, cfg_options, channels_last, fuse_conv_bn)
-        for c in configs
+        for c in configs[1:]
     ]
     for _ in range(warmup):
         for m in models:
@@ -147,11 +222,14 @@ def parse_args():
     parser.add_argument(
         '--compare',
         metavar='CONFIG2',
-        help='second config timed in the same run; prints the ratio')
+        nargs='+',
+        default=[],
+        help='more configs timed in the same run; ratios are printed')
     parser.add_argument(
         '--threads',
         type=int,
-        help='torch intra-op threads (default: torch default)')
+        help='torch (and ONNX Runtime) intra-op threads (default: torch '
+        'default)')
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument(
         '--channels-last',
@@ -161,6 +239,16 @@ def parse_args():
         '--fuse-conv-bn',
         action='store_true',
         help='fold BN into the preceding conv in every model')
+    parser.add_argument(
+        '--onnx',
+        action='store_true',
+        help='also time CONFIG exported to ONNX, in ONNX Runtime')
+    parser.add_argument(
+        '--variants',
+        nargs='+',
+        default=[],
+        choices=sorted(VARIANTS),
+        help='also time CONFIG eager with these fusions')
     return parser.parse_args()
 
 
@@ -170,24 +258,26 @@ def main():
         raise SystemExit('--repeat must be >= 1 and --warmup >= 0')
     if args.threads:
         torch.set_num_threads(args.threads)
-    configs = [args.config] + ([args.compare] if args.compare else [])
+    configs = [args.config] + list(args.compare)
     models = benchmark(configs, args.shape, args.repeat, args.warmup,
                        args.device, None, args.channels_last,
-                       args.fuse_conv_bn)
+                       args.fuse_conv_bn, args.onnx, args.variants,
+                       args.threads or torch.get_num_threads())
     print(f'device: {args.device}, torch {torch.__version__}, '
           f'{torch.get_num_threads()} threads, channels_last='
           f'{args.channels_last}, fuse_conv_bn={args.fuse_conv_bn}; path: '
           "model(inputs, data_samples, mode='predict') under "
-          'torch.no_grad(), batch 1')
+          'torch.no_grad(), batch 1; entries timed alternately')
     for m in models:
         print(m.report())
-    if len(models) == 2:
-        a, b = models
+    a = models[0]
+    for b in models[1:]:
         if a.shape != b.shape:
-            print(f'WARNING: the configs ran at different sizes {a.shape} '
-                  f'and {b.shape}; pass --shape H W to compare at one size.')
-        print(f'speed ratio {osp.basename(a.config)} / '
-              f'{osp.basename(b.config)}: '
+            print(f'WARNING: {a.name} and {b.name} ran at different sizes '
+                  f'{a.shape} and {b.shape}; pass --shape H W to compare at '
+                  'one size.')
+        print(f'speed ratio {osp.basename(a.name)} / '
+              f'{osp.basename(b.name)}: '
               f'{a.images_per_s / b.images_per_s:.2f}x')
 
 

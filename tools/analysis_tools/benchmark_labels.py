@@ -1,9 +1,10 @@
 """Time the multi-task label generators on one CPU core.
 
 Runs ``GenerateEdge``, ``GenerateJointCenters`` and ``GeneratePoseHeatmaps``
-on a synthetic 473x473 person-shaped LIP label map (all 19 part classes, an
-ignore border) with 16 MPII-ordered keypoints, and prints the median time
-per generator and per sample (all three in a row). Target: <= 5 ms.
+on a 473x473 LIP label map of one toy person (the toy datasets' generator,
+``mmhumanparse.testing.synthetic_person``, plus an ignore border) with 16
+MPII-ordered keypoints, and prints the median time per generator and per
+sample (all three in a row). Target: <= 5 ms.
 
 Example::
 
@@ -34,71 +35,24 @@ def parse_args():
     return parser.parse_args()
 
 
-def synthetic_person(size: int = 473):
-    """A person-shaped LIP label map and its 16 keypoints.
+def person_label_map(size: int = 473):
+    """One toy LIP person at ``size`` x ``size`` with an ignore border.
+
+    The person is drawn by :func:`mmhumanparse.testing.synthetic_person`
+    (the generator of the toy datasets, seed 0).
 
     Returns:
-        tuple: ``seg`` (size, size) uint8 with LIP labels 0..19 and 255,
+        tuple: ``seg`` (size, size) uint8 with LIP labels and 255,
         ``keypoints`` (16, 2) float32 (x, y), ``visible`` (16,) float32.
     """
-    s = size / 473.0
-    seg = np.zeros((size, size), np.uint8)
-
-    def p(x, y):
-        return int(round(x * s)), int(round(y * s))
-
-    def line(a, b, label, thick):
-        cv2.line(seg, p(*a), p(*b), label, max(1, int(thick * s)))
-
-    def rect(a, b, label):
-        cv2.rectangle(seg, p(*a), p(*b), label, -1)
-
-    # MPII order: r_ankle r_knee r_hip l_hip l_knee l_ankle pelvis thorax
-    # upper_neck head_top r_wrist r_elbow r_shoulder l_shoulder l_elbow
-    # l_wrist. The person faces the camera: its right side is image left.
-    kp = np.array(
-        [[200, 420], [205, 340], [210, 260], [265, 260], [270, 340],
-         [275, 420], [237, 260], [237, 130], [237, 105], [237, 30],
-         [145, 250], [165, 185], [185, 125], [290, 125], [310, 185],
-         [330, 250]],
-        dtype=np.float32)
-    # legs (16 left, 17 right), pants (9), shoes (18 left, 19 right)
-    line(kp[3], kp[4], 16, 34)
-    line(kp[4], kp[5], 16, 30)
-    line(kp[2], kp[1], 17, 34)
-    line(kp[1], kp[0], 17, 30)
-    rect((195, 250), (282, 320), 9)
-    cv2.ellipse(seg, p(283, 432), p(26, 13), 0, 0, 360, 18, -1)
-    cv2.ellipse(seg, p(192, 432), p(26, 13), 0, 0, 360, 19, -1)
-    # torso: coat (7) over upper-clothes (5), scarf (11), skirt (12)
-    rect((185, 120), (290, 265), 5)
-    rect((185, 120), (205, 265), 7)
-    rect((270, 120), (290, 265), 7)
-    rect((200, 110), (275, 128), 11)
-    rect((198, 262), (278, 290), 12)
-    # arms (14 left, 15 right), gloves (3) at the wrists
-    line(kp[13], kp[14], 14, 26)
-    line(kp[14], kp[15], 14, 22)
-    line(kp[12], kp[11], 15, 26)
-    line(kp[11], kp[10], 15, 22)
-    cv2.circle(seg, p(*kp[15]), int(13 * s), 3, -1)
-    cv2.circle(seg, p(*kp[10]), int(13 * s), 3, -1)
-    # head: hair (2), face (13), hat (1), sunglasses (4), socks (8),
-    # dress (6) and jumpsuits (10) as small patches so all classes occur
-    cv2.ellipse(seg, p(237, 65), p(38, 48), 0, 0, 360, 2, -1)
-    cv2.ellipse(seg, p(237, 75), p(28, 36), 0, 0, 360, 13, -1)
-    rect((205, 15), (270, 35), 1)
-    rect((215, 60), (260, 70), 4)
-    rect((190, 395), (210, 418), 8)
-    rect((265, 395), (285, 418), 8)
-    rect((225, 200), (250, 230), 6)
-    rect((225, 170), (250, 195), 10)
+    from mmhumanparse.testing import synthetic_person
+    seg, kpts, vis = synthetic_person((size, size), 'lip',
+                                      rng=np.random.default_rng(0))
     # unlabelled border, as after padding to the crop size
     seg[:, :4] = 255
     seg[-6:, :] = 255
-    visible = np.ones(16, np.float32)
-    visible[9] = 0  # one missing keypoint, as LIP often has
-    return seg, kp * s, visible
+    vis[9] = 0  # one missing keypoint, as LIP often has
+    return seg, kpts, vis
 
 
 def time_fn(fn, make_input, repeat, warmup):
@@ -126,7 +80,7 @@ def main():
     from mmhumanparse.datasets.transforms.targets import (
         GenerateEdge, GenerateJointCenters, GeneratePoseHeatmaps)
 
-    seg, kpts, vis = synthetic_person(args.size)
+    seg, kpts, vis = person_label_map(args.size)
     present = sorted(set(np.unique(seg).tolist()) - {0, 255})
     img = np.zeros(seg.shape + (3, ), np.uint8)
 

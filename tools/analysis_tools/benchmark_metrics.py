@@ -4,9 +4,10 @@ Builds a synthetic CIHP-like split (``--num-images`` images of
 ``--size`` x ``--size`` pixels, 2-6 persons each, 20 part classes, up to
 ``--max-preds`` predictions per image: three noisy copies of every person
 and person-like false positives), checks that the fast kernel and the
-reference of ``tests/test_evaluation/reference.py`` (one full-image
-confusion matrix per prediction/GT pair) agree on ``--ref-images`` images,
-and prints both times on those images and their ratio. Target: >= 10x.
+reference of ``mmhumanparse/testing/parsing_ap_reference.py`` (one
+full-image confusion matrix per prediction/GT pair) agree on
+``--ref-images`` images (exit with ``MISMATCH`` otherwise), and prints both
+times on those images and their ratio. Target: >= 10x.
 
 Example::
 
@@ -15,8 +16,6 @@ Example::
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
 for _var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ[_var] = '1'  # before numpy is imported
@@ -25,12 +24,12 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmhumanparse.testing.parsing_ap_reference import \
-    reference_parsing_ap  # noqa: E402
-
 from mmhumanparse.evaluation.functional import (  # noqa: E402
     eval_parsing_ap, parsing_ap_from_tables, parsing_iou_table)
+from mmhumanparse.testing import synthetic_person  # noqa: E402
+from mmhumanparse.testing.parsing_ap_reference import \
+    reference_parsing_ap  # noqa: E402
+from mmhumanparse.testing.toy_outfits import OutfitSampler  # noqa: E402
 
 TARGET_RATIO = 10.0
 NUM_PARTS = 20
@@ -47,24 +46,10 @@ def parse_args():
     return parser.parse_args()
 
 
-def person_map(rng, h, w):
-    """(h, w) uint8 person with LIP/CIHP-like parts stacked top to bottom."""
-    m = np.zeros((h, w), np.uint8)
-
-    def band(y0, y1, x0, x1, label):
-        m[int(y0 * h):int(y1 * h), int(x0 * w):int(x1 * w)] = label
-
-    band(0.00, 0.08, 0.30, 0.70, rng.choice([1, 2]))  # hat / hair
-    band(0.08, 0.18, 0.35, 0.65, 13)  # face
-    band(0.18, 0.55, 0.25, 0.75, rng.choice([5, 6, 7]))  # clothes
-    band(0.20, 0.50, 0.05, 0.25, 14)  # left arm
-    band(0.20, 0.50, 0.75, 0.95, 15)  # right arm
-    band(0.55, 0.85, 0.25, 0.75, rng.choice([9, 12]))  # pants / skirt
-    band(0.85, 0.95, 0.25, 0.48, 16)  # left leg
-    band(0.85, 0.95, 0.52, 0.75, 17)  # right leg
-    band(0.95, 1.00, 0.25, 0.48, 18)  # left shoe
-    band(0.95, 1.00, 0.52, 0.75, 19)  # right shoe
-    return m
+def person_map(rng, sampler, h, w):
+    """(h, w) uint8 CIHP part map of one toy person filling the box (the
+    toy datasets' generator, ``mmhumanparse.testing.synthetic_person``)."""
+    return synthetic_person((h, w), 'cihp', rng=rng, sampler=sampler)[0]
 
 
 def noisy(rng, m, block=8, rate=0.05):
@@ -88,14 +73,14 @@ def random_box(rng, size):
         0, size - w + 1)), h, w
 
 
-def make_image(rng, size, max_preds):
+def make_image(rng, sampler, size, max_preds):
     """One synthetic image: (preds (N, S, S), scores (N,), gt (M, S, S))."""
     num_gt = int(rng.integers(2, 7))
     gt = np.zeros((num_gt, size, size), np.uint8)
     boxes = []
     for j in range(num_gt):
         y, x, h, w = random_box(rng, size)
-        gt[j, y:y + h, x:x + w] = person_map(rng, h, w)
+        gt[j, y:y + h, x:x + w] = person_map(rng, sampler, h, w)
         boxes.append((y, x, h, w))
     pred = np.zeros((max_preds, size, size), np.uint8)
     score = np.empty(max_preds)
@@ -110,9 +95,17 @@ def make_image(rng, size, max_preds):
             score[n] = rng.uniform(0.3, 1.0)
         else:  # false positives
             y, x, h, w = random_box(rng, size)
-            pred[n, y:y + h, x:x + w] = noisy(rng, person_map(rng, h, w))
+            pred[n, y:y + h, x:x + w] = noisy(
+                rng, person_map(rng, sampler, h, w))
             score[n] = rng.uniform(0.0, 0.5)
     return pred, score, gt
+
+
+def make_split(rng, sampler, num, size, max_preds):
+    """``num`` images as ``[preds, scores, gts]`` lists (the arguments of
+    ``eval_parsing_ap`` without ``num_parts``)."""
+    images = [make_image(rng, sampler, size, max_preds) for _ in range(num)]
+    return [list(x) for x in zip(*images)]
 
 
 def timed(fn, *args):
@@ -124,6 +117,7 @@ def timed(fn, *args):
 def main():
     args = parse_args()
     rng = np.random.default_rng(args.seed)
+    sampler = OutfitSampler('cihp', rng)
     k = min(args.ref_images, args.num_images)
     print(f'workload: {args.num_images} images {args.size}x{args.size}, '
           f'{NUM_PARTS} parts, 2-6 GT persons and {args.max_preds} '
@@ -131,8 +125,7 @@ def main():
           'positives)')
 
     # ratio: reference and kernel on the same first k images
-    sub = [make_image(rng, args.size, args.max_preds) for _ in range(k)]
-    sub = [list(x) for x in zip(*sub)] + [NUM_PARTS]
+    sub = make_split(rng, sampler, k, args.size, args.max_preds) + [NUM_PARTS]
     fast, t_fast = timed(eval_parsing_ap, *sub)
     ref, t_ref = timed(reference_parsing_ap, *sub)
     for key in ('AP_p50', 'AP_p_vol', 'PCP50'):
@@ -152,7 +145,8 @@ def main():
     # (eval_parsing_ap = per-image tables + split step)
     tables, t_whole = [], 0.0
     for i in range(args.num_images):
-        pred, score, gt = make_image(rng, args.size, args.max_preds)
+        pred, score, gt = make_image(rng, sampler, args.size,
+                                     args.max_preds)
         table, t = timed(parsing_iou_table, pred, score, gt, NUM_PARTS)
         tables.append(table)
         t_whole += t

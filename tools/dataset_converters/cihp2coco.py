@@ -5,20 +5,11 @@ Example::
     python tools/dataset_converters/cihp2coco.py data/CIHP --split train \
         --out data/CIHP/annotations/cihp_train.json
 
+Needs numpy, Pillow and tqdm only (no torch, no OpenMMLab package): the
+conversion lives in ``mmhumanparse.converters``, which imports nothing else.
 The json layout is documented in ``docs/data_conventions.md``.
 """
-import os.path as osp
-import sys
-
-try:
-    import mmhumanparse  # noqa: F401
-except ModuleNotFoundError as e:  # run from a source checkout, not installed
-    if e.name != 'mmhumanparse':
-        raise
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmhumanparse.datasets.converters import converter_cli, cihp_to_coco  # noqa
+from mmhumanparse.converters import converter_cli, cihp_to_coco
 
 
 def main(argv=None):

@@ -65,5 +65,10 @@ val_dataloader = dict(
         ann_file='val_id.txt',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+# mIoU and the ATR columns (accuracy, precision, recall, F-1; keys
+# prefixed 'ATR/' so that both metrics' aAcc can coexist)
+val_evaluator = [
+    dict(type='mmseg.IoUMetric', iou_metrics=['mIoU']),
+    dict(type='ATRMetric', prefix='ATR')
+]
 test_evaluator = val_evaluator

@@ -1,6 +1,7 @@
-# LIP-Net (Ilyas & Kim, 2020): SE-ResNet encoder with dilated
-# depthwise-separable convs (output stride 16) + ASPP decoder.
-# Per-stage channels / dilations / strides: see
+# LIP-Net ("LIP Net: Real-Time Semantic Segmentation of Person Body Parts",
+# Ilyas & Kim, 2020): SE-ResNet encoder with dilated depthwise-separable
+# convs (output stride 16) + slim DeepLabV3+ decoder (ASPP on S6, skip from
+# S3). Per-stage channels / dilations / strides: see
 # mmhumanparse/models/backbones/lipnet.py. 4.02 M parameters with 20 classes
 # (paper Table 1: 3.97 M).
 norm_cfg = dict(type='BN', requires_grad=True)
@@ -12,7 +13,8 @@ data_preprocessor = dict(
     pad_val=0,
     seg_pad_val=255)
 model = dict(
-    type='mmseg.EncoderDecoder',
+    # the flip test with left/right swap is one test_cfg switch away
+    type='ParsingEncoderDecoder',
     data_preprocessor=data_preprocessor,
     pretrained=None,  # the paper trains from scratch
     backbone=dict(
@@ -27,30 +29,32 @@ model = dict(
         num_blocks=2,  # two SER blocks per stage (Sec. 2.1)
         pool_stages=(True, True, True, True, False, False),  # OS 16
         se_ratio=8,  # Sec. 3.1
-        out_indices=(0, 1, 2, 3, 4, 5),
+        out_indices=(2, 5),  # S3 (skip, stride 8), S6 (stride 16)
         norm_cfg=norm_cfg),
     decode_head=dict(
         type='LIPNetHead',
-        in_channels=(64, 512),  # (S3, S6)
-        in_index=(2, 5),
-        input_transform='multiple_select',
+        in_channels=512,  # S6
+        in_index=1,
+        c1_in_channels=64,  # S3 = inputs[0], as mmseg's DeepLabV3+ head
+        c1_channels=16,  # S3 reduced to a quarter (Sec. 2.1)
         channels=448,  # ASPP / decoder width, sized for Table 1's 3.97 M
         dilations=(1, 6, 12, 18),  # Sec. 3.1
         with_image_pool=True,
-        skip_reduction=4,  # S3 reduced to a quarter (Sec. 2.1)
         upsample_factor=4,  # Sec. 2.1
         separable_fuse=True,  # separable decoder 3x3 conv, as DeepLabV3+ [8]
         dropout_ratio=0.25,  # Sec. 3.1
         num_classes=20,
         norm_cfg=norm_cfg,
         align_corners=False,
-        # "weighted cross entropy" (Sec. 3.1); the paper does not list the
-        # weights. Default: uniform (1.0 for all 20 LIP classes). Replace with
-        # e.g. median-frequency weights of your training split.
+        # Sec. 3.1: "For loss function we used weighted cross entropy"; the
+        # weights are not given. Leaf configs name a json written by
+        # tools/analysis_tools/class_weights.py (median frequency balancing
+        # of the training labels); None: unweighted.
+        class_weight_file=None,
         loss_decode=dict(
             type='mmseg.CrossEntropyLoss',
             use_sigmoid=False,
             loss_weight=1.0,
-            class_weight=[1.0] * 20)),
+            avg_non_ignore=True)),
     train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    test_cfg=dict(mode='whole', flip=False, flip_pairs=None))

@@ -1,6 +1,6 @@
 # Adam + poly lr, 20k iterations: the LIP-Net schedule (Sec. 3.1:
 # lr 0.005, power 0.9, 20K iterations). Weight decay is not given: 0.
-# Loops and hooks as schedule_20k.
+# Loops as schedule_20k.
 _base_ = './schedule_20k.py'
 optim_wrapper = dict(
     optimizer=dict(

@@ -6,86 +6,50 @@ per-person part map, keypoint set, heatmap stack and joint set is mirrored
 by default, from the sample (``flip_pairs``, ``keypoint_flip_pairs``,
 ``joint_flip_pairs``, which the datasets copy from their METAINFO).
 """
-from typing import Optional, Sequence
-
 import mmcv
 import numpy as np
 from mmcv.transforms import RandomFlip as MMCVRandomFlip
 from mmdet.datasets.transforms import RandomFlip as MMDetRandomFlip
 
 from mmhumanparse.registry import TRANSFORMS
+from mmhumanparse.structures.flip import (flip_keypoints, flip_label_map,
+                                          flip_permutation, swap_labels)
 
 
-def swap_lut(pairs: Sequence[Sequence[int]], size: int = 256) -> np.ndarray:
-    """Lookup table that maps each label of ``pairs`` to its partner.
-
-    Args:
-        pairs: ((a, b), ...) label pairs.
-        size (int): table length (256 covers uint8 maps incl. 255).
-
-    Returns:
-        np.ndarray: (size,) int64 table; ``lut[label_map]`` swaps labels.
-    """
-    lut = np.arange(size)
-    for a, b in pairs:
-        lut[a], lut[b] = b, a
-    return lut
-
-
-def swap_index(pairs: Sequence[Sequence[int]], n: int) -> np.ndarray:
-    """Permutation of ``range(n)`` that exchanges the entries of ``pairs``."""
-    return swap_lut(pairs, n)
-
-
-def flip_label_map(label: np.ndarray, pairs) -> np.ndarray:
-    """Mirror (..., H, W) label map(s) along W and swap left/right labels."""
-    flipped = np.ascontiguousarray(label[..., ::-1])
-    if pairs:
-        flipped = swap_lut(pairs)[flipped].astype(label.dtype)
-    return flipped
-
-
-def flip_points(points: np.ndarray, visible: Optional[np.ndarray], width: int,
-                pairs):
-    """Mirror (..., K, 2) pixel-index points (x -> width - 1 - x), swap pairs.
-
-    Returns:
-        tuple: flipped points (..., K, 2), visibility (..., K) (or None).
-    """
-    perm = swap_index(pairs, points.shape[-2])
-    out = points[..., perm, :].copy()
-    out[..., 0] = width - 1 - out[..., 0]
-    if visible is not None:
-        visible = visible[..., perm].copy()
-        out[visible == 0] = 0
-    return out, visible
+def _source(transform, results: dict) -> str:
+    """Names the sample in flip-pair errors."""
+    return (f'{type(transform).__name__} on '
+            f'{results.get("img_path", results.get("seg_map_path"))!r}')
 
 
 def flip_parsing_targets(results: dict, width: int, pairs, kpt_pairs,
-                         joint_pairs) -> None:
+                         joint_pairs, name=None) -> None:
     """Flip the human-parsing keys of ``results`` in place (horizontal).
 
     Keys: ``gt_keypoints`` (N, K, 2) + ``gt_keypoints_visible`` (N, K),
     ``gt_heatmaps`` (K, h, w) + ``gt_heatmap_weights`` (K,),
     ``gt_joint_centers`` (J, 2) + ``gt_joint_visible`` (J,),
-    ``gt_parsings`` (N, H, W).
+    ``gt_parsings`` (N, H, W). Uses :mod:`mmhumanparse.structures.flip`.
     """
     if results.get('gt_keypoints') is not None:
         results['gt_keypoints'], results['gt_keypoints_visible'] = \
-            flip_points(results['gt_keypoints'],
-                        results.get('gt_keypoints_visible'), width, kpt_pairs)
+            flip_keypoints(results['gt_keypoints'],
+                           results.get('gt_keypoints_visible'), width,
+                           kpt_pairs, name)
     if results.get('gt_heatmaps') is not None:
         hm = results['gt_heatmaps']
-        perm = swap_index(kpt_pairs, hm.shape[0])
+        perm = flip_permutation(hm.shape[0], kpt_pairs, name).numpy()
         results['gt_heatmaps'] = np.ascontiguousarray(hm[perm, :, ::-1])
         if results.get('gt_heatmap_weights') is not None:
             results['gt_heatmap_weights'] = results['gt_heatmap_weights'][perm]
     if results.get('gt_joint_centers') is not None:
         results['gt_joint_centers'], results['gt_joint_visible'] = \
-            flip_points(results['gt_joint_centers'],
-                        results.get('gt_joint_visible'), width, joint_pairs)
+            flip_keypoints(results['gt_joint_centers'],
+                           results.get('gt_joint_visible'), width,
+                           joint_pairs, name)
     if results.get('gt_parsings') is not None:
-        results['gt_parsings'] = flip_label_map(results['gt_parsings'], pairs)
+        results['gt_parsings'] = flip_label_map(
+            results['gt_parsings'], pairs, results.get('num_classes'), name)
 
 
 class _PairsMixin:
@@ -131,14 +95,18 @@ class HumanRandomFlip(_PairsMixin, MMCVRandomFlip):
 
     def _flip(self, results: dict) -> None:
         pairs, kpt_pairs, joint_pairs = self._pairs(results)
+        name = _source(self, results)
         results['img'] = mmcv.imflip(results['img'], direction='horizontal')
         width = results['img'].shape[1]
         for key in results.get('seg_fields', []):
             if key == 'gt_seg_map':
-                results[key] = flip_label_map(results[key], pairs)
+                results[key] = flip_label_map(results[key], pairs,
+                                              results.get('num_classes'),
+                                              name)
             else:
                 results[key] = np.ascontiguousarray(results[key][:, ::-1])
-        flip_parsing_targets(results, width, pairs, kpt_pairs, joint_pairs)
+        flip_parsing_targets(results, width, pairs, kpt_pairs, joint_pairs,
+                             name)
 
 
 @TRANSFORMS.register_module()
@@ -167,9 +135,11 @@ class HumanDetRandomFlip(_PairsMixin, MMDetRandomFlip):
 
     def _flip(self, results: dict) -> None:
         pairs, kpt_pairs, joint_pairs = self._pairs(results)
+        name = _source(self, results)
         super()._flip(results)
         if results.get('gt_seg_map') is not None and pairs:
-            results['gt_seg_map'] = swap_lut(pairs)[
-                results['gt_seg_map']].astype(results['gt_seg_map'].dtype)
+            results['gt_seg_map'] = swap_labels(results['gt_seg_map'], pairs,
+                                                results.get('num_classes'),
+                                                name)
         flip_parsing_targets(results, results['img'].shape[1], pairs,
-                             kpt_pairs, joint_pairs)
+                             kpt_pairs, joint_pairs, name)

@@ -5,8 +5,8 @@ import numpy as np
 from mmdet.datasets.transforms import LoadAnnotations as MMDetLoadAnnotations
 from mmdet.structures.mask import BitmapMasks
 from mmseg.datasets.transforms import LoadAnnotations as MMSegLoadAnnotations
-from PIL import Image
 
+from mmhumanparse.converters.label_io import read_label_png
 from mmhumanparse.registry import TRANSFORMS
 from ..base import check_label_values
 
@@ -42,20 +42,6 @@ class LoadParsingAnnotations(MMSegLoadAnnotations):
         _check_size(seg.shape, results, path)
         if 'num_classes' in results:
             check_label_values(seg, results['num_classes'], path)
-
-
-def read_label_png(path: str, channel: int = 0) -> np.ndarray:
-    """Read a label PNG as (H, W) uint8; 3-channel files give ``channel``.
-
-    MHP-v2 annotations are 3-channel PNGs whose channel 0 as PIL reads it
-    (R) holds the labels: never convert them to grayscale.
-    """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'annotation file not found: {path}')
-    arr = np.asarray(Image.open(path))
-    if arr.ndim == 3:
-        arr = arr[..., channel]
-    return np.ascontiguousarray(arr, dtype=np.uint8)
 
 
 @TRANSFORMS.register_module()

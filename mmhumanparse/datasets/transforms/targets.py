@@ -6,13 +6,14 @@ the auxiliary heads. Place them after every geometric transform (resize,
 crop, flip, pad) so the targets are made on the final training geometry.
 """
 import math
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.datasets.transforms import GenerateEdge as _MMSegGenerateEdge
 
-from mmhumanparse.registry import TRANSFORMS
+from mmhumanparse.codecs import JointCenterCodec, PoseHeatmapCodec
+from mmhumanparse.registry import CODECS, TRANSFORMS
 
 __all__ = ['GenerateEdge', 'GenerateJointCenters', 'GeneratePoseHeatmaps']
 
@@ -109,27 +110,25 @@ class GenerateEdge(_MMSegGenerateEdge):
         return results
 
 
+def _build_codec(codec, cls, name):
+    """``codec`` as a ``cls`` instance (built from a config dict)."""
+    if isinstance(codec, dict):
+        codec = CODECS.build(codec)
+    if not isinstance(codec, cls):
+        raise TypeError(f'{name}: codec must be a {cls.__name__} or its '
+                        f'config dict, got {codec!r}')
+    return codec
+
+
 @TRANSFORMS.register_module()
 class GenerateJointCenters(BaseTransform):
-    """Self-supervised joints of SS-NAN (ss-nan.txt, Sec. 3.3).
+    """Self-supervised joints of SS-NAN: a wrapper of :class:`JointCenterCodec`.
 
-    SS-NAN defines nine joints as the centres of merged part regions (head,
-    upper body, lower body, left/right arm, left/right leg, left/right shoe);
-    each region merges several part labels (e.g. head = hat + hair +
-    sunglasses + face). The groups per dataset are
-    ``metainfo.<DATASET>_METAINFO['joint_groups']``.
-
-    A joint is the mean pixel coordinate ``(mean x, mean y)`` (x = column,
-    y = row, pixel centres at integer coordinates) of all pixels whose label
-    is in its group. A group with no pixel is absent: centre ``(0, 0)``,
-    visibility 0. Ignore pixels (255) belong to no group unless a group
-    lists 255.
-
-    Vectorised: ``np.bincount`` over the flattened label map (unweighted,
-    then weighted by x and by y) gives, per label, the pixel count and the
-    sums of x and y; each group then sums
-    the rows of its labels (a (J, 256) 0/1 matrix product), so no
-    per-group mask over the image is built.
+    SS-NAN ("Self-Supervised Neural Aggregation Networks for Human Parsing",
+    arXiv:1803.07741, Sec. 3.3) defines nine joints as the centres of merged
+    part regions; a joint is the mean pixel coordinate ``(x, y)`` of the
+    pixels whose label is in its group (see the codec for the geometry). A
+    group with no pixel is absent: centre ``(0, 0)``, visibility 0.
 
     Required keys:
         - gt_seg_map (np.ndarray): (H, W) integer part labels.
@@ -139,120 +138,94 @@ class GenerateJointCenters(BaseTransform):
         - gt_joint_visible (np.ndarray): (J,) float32, 1 present / 0 absent.
 
     Args:
-        joint_groups (Sequence[Sequence[int]]): one tuple of part labels per
-            joint, e.g. ``LIP_METAINFO['joint_groups']``.
+        codec (dict | JointCenterCodec, optional): the codec (the same
+            ``codec`` the head / loss decodes with), e.g.
+            ``dict(type='JointCenterCodec', joint_groups=...)``.
+        joint_groups (Sequence[Sequence[int]], optional): shortcut for
+            ``codec=dict(type='JointCenterCodec', joint_groups=...)``.
+            Give exactly one of ``codec`` and ``joint_groups``.
     """
 
-    def __init__(self, joint_groups: Sequence[Sequence[int]]) -> None:
+    def __init__(self,
+                 joint_groups: Optional[Sequence[Sequence[int]]] = None,
+                 codec: Union[dict, JointCenterCodec, None] = None) -> None:
         super().__init__()
-        groups = tuple(tuple(int(v) for v in g) for g in joint_groups)
-        if len(groups) == 0:
-            raise ValueError('joint_groups is empty')
-        for j, g in enumerate(groups):
-            if len(g) == 0:
-                raise ValueError(f'joint_groups[{j}] is empty')
-            if min(g) < 0 or max(g) > 255:
-                raise ValueError(f'joint_groups[{j}] = {g}: labels must be '
-                                 'in [0, 255]')
-        self.joint_groups = groups
-        self._num_bins = max(max(g) for g in groups) + 1
-        member = np.zeros((len(groups), self._num_bins), dtype=np.float64)
-        for j, g in enumerate(groups):
-            member[j, list(g)] = 1.0
-        self._member = member  # (J, L) group membership
-        self._coord_cache: Tuple = ((), None, None)
-
-    def _coords(self, h: int, w: int) -> Tuple[np.ndarray, np.ndarray]:
-        """Flattened x / y pixel coordinates of an (h, w) map, cached."""
-        shape, xs, ys = self._coord_cache
-        if shape != (h, w):
-            xs = np.tile(np.arange(w, dtype=np.float64), h)
-            ys = np.repeat(np.arange(h, dtype=np.float64), w)
-            self._coord_cache = ((h, w), xs, ys)
-        return xs, ys
+        if (codec is None) == (joint_groups is None):
+            raise ValueError('GenerateJointCenters: give exactly one of '
+                             '`codec` and `joint_groups`')
+        if codec is None:
+            codec = JointCenterCodec(joint_groups)
+        self.codec = _build_codec(codec, JointCenterCodec,
+                                  'GenerateJointCenters')
+        self.joint_groups = self.codec.joint_groups
 
     def transform(self, results: Dict) -> Dict:
         """Write ``gt_joint_centers`` (J, 2) and ``gt_joint_visible`` (J,)."""
         seg = _get_seg_map(results, type(self).__name__)
-        h, w = seg.shape
-        flat = seg.ravel()
-        if flat.dtype != np.uint8:
-            if flat.size and flat.min() < 0:
-                raise ValueError(
-                    'GenerateJointCenters: gt_seg_map has negative labels '
-                    f'(file: {results.get("seg_map_path")})')
-            flat = flat.astype(np.intp, copy=False)
-        xs, ys = self._coords(h, w)
-        n = self._num_bins
-        # per-label statistics; labels >= n belong to no group
-        count = np.bincount(flat, minlength=n)[:n].astype(np.float64)
-        sum_x = np.bincount(flat, weights=xs, minlength=n)[:n]
-        sum_y = np.bincount(flat, weights=ys, minlength=n)[:n]
-        stats = self._member @ np.stack([sum_x, sum_y, count], axis=1)
-        visible = stats[:, 2] > 0
-        centers = np.zeros((len(self.joint_groups), 2), dtype=np.float64)
-        centers[visible] = stats[visible, :2] / stats[visible, 2:]
-        results['gt_joint_centers'] = centers.astype(np.float32)
+        if seg.dtype != np.uint8 and seg.size and seg.min() < 0:
+            raise ValueError(
+                'GenerateJointCenters: gt_seg_map has negative labels '
+                f'(file: {results.get("seg_map_path")})')
+        centers, visible = self.codec.encode(seg)
+        results['gt_joint_centers'] = centers
         results['gt_joint_visible'] = visible.astype(np.float32)
         return results
 
     def __repr__(self) -> str:
-        return f'{type(self).__name__}(joint_groups={self.joint_groups})'
+        return f'{type(self).__name__}(codec={self.codec!r})'
 
 
 @TRANSFORMS.register_module()
 class GeneratePoseHeatmaps(BaseTransform):
-    """Gaussian keypoint heatmaps at a fixed stride.
+    """Gaussian keypoint heatmaps: a wrapper of :class:`PoseHeatmapCodec`.
 
-    Heatmap size: ``(ceil(H / stride), ceil(W / stride))`` where ``(H, W)``
-    is the current size of ``img`` (or of ``gt_seg_map`` when there is no
-    image). Ceil matches the output size of stride-``stride`` backbones
-    made of padded stride-2 convolutions (e.g. 473 -> 237 -> 119 -> 60 for
-    stride 8).
-
-    Keypoint ``k`` at image pixel ``(x, y)`` is centred at heatmap pixel
-    ``(cx, cy) = (round(x / stride), round(y / stride))`` (half up), so its
-    peak value is exactly 1 and its 4-neighbours hold
-    ``exp(-1 / (2 sigma^2))``:
-    ``H_k[i, j] = exp(-((j - cx)^2 + (i - cy)^2) / (2 sigma^2))``, not
-    truncated. The map is built as the outer product of two 1-D Gaussians,
-    vectorised over K.
-
-    A keypoint that is missing (``gt_keypoints_visible == 0``), not finite,
-    or outside the image (not ``-0.5 <= x < W - 0.5`` and
-    ``-0.5 <= y < H - 0.5``, pixel centres at integers) falls outside the
-    heatmap: all-zero map and weight 0; all others weight 1. A keypoint on
-    the last ``stride / 2`` image columns (rows) would round one cell past
-    the heatmap; its centre is clipped to the last column (row) instead of
-    dropping it (LIP person crops often have ankles on the bottom border).
+    With ``codec`` the image must have the codec's ``input_size`` (put the
+    transform after the resize/crop that fixes the training size). Without
+    it, a codec is made for the current image size ``(W, H)`` with heatmap
+    size ``(ceil(W / stride), ceil(H / stride))`` (the output size of
+    stride-``stride`` backbones made of padded stride-2 convolutions, e.g.
+    473 -> 60 for stride 8). Geometry (centre ``round-half-up(x / s)``,
+    peak 1, out-of-image and invisible keypoints weight 0, the last
+    ``s / 2`` pixels clipped to the last cell): see the codec.
 
     Required keys:
-        - gt_keypoints (np.ndarray): (1, K, 2) float32 ``(x, y)`` in pixels
-          (mmcv's (N, K, 2) layout with the single LIP person) or (K, 2).
-        - gt_keypoints_visible (np.ndarray): (1, K) or (K,) float32,
+        - gt_keypoints (np.ndarray): (N, K, 2) float32 ``(x, y)`` in pixels
+          (mmcv's layout; N = 1 for LIP) or (K, 2).
+        - gt_keypoints_visible (np.ndarray): (N, K) or (K,) float32,
           0 = missing.
         - img (np.ndarray): (H, W, 3), or gt_seg_map (H, W) without img.
 
     Added keys:
-        - gt_heatmaps (np.ndarray): (K, ceil(H/stride), ceil(W/stride))
-          float32 in [0, 1].
-        - gt_heatmap_weights (np.ndarray): (K,) float32 in {0, 1}.
+        - gt_heatmaps (np.ndarray): (K, h, w) float32 in [0, 1] (persons
+          merged by a per-pixel maximum).
+        - gt_heatmap_weights (np.ndarray): (K,) float32 in {0, 1}, 1 where
+          any person has the keypoint.
 
     Args:
-        stride (int): image pixels per heatmap pixel. Defaults to 8.
-        sigma (float): Gaussian standard deviation in heatmap pixels.
-            Defaults to 2.
+        codec (dict | PoseHeatmapCodec, optional): the codec shared with the
+            pose head, e.g. ``dict(type='PoseHeatmapCodec',
+            input_size=(473, 473), heatmap_size=(60, 60), sigma=2)``.
+        stride (int): without ``codec``: image pixels per heatmap pixel.
+            Defaults to 8.
+        sigma (float): without ``codec``: Gaussian standard deviation in
+            heatmap pixels. Defaults to 2.
     """
 
-    def __init__(self, stride: int = 8, sigma: float = 2.0) -> None:
+    def __init__(self,
+                 stride: int = 8,
+                 sigma: float = 2.0,
+                 codec: Union[dict, PoseHeatmapCodec, None] = None) -> None:
         super().__init__()
         if int(stride) != stride or stride < 1:
             raise ValueError(f'stride must be a positive integer, got '
                              f'{stride}')
         if not sigma > 0:
             raise ValueError(f'sigma must be > 0, got {sigma}')
+        self.codec = None if codec is None else _build_codec(
+            codec, PoseHeatmapCodec, 'GeneratePoseHeatmaps')
         self.stride = int(stride)
         self.sigma = float(sigma)
+        self._codec_cache: Dict[Tuple[int, int], PoseHeatmapCodec] = {}
 
     def _image_size(self, results: Dict) -> Tuple[int, int]:
         sizes = {}
@@ -269,6 +242,27 @@ class GeneratePoseHeatmaps(BaseTransform):
                 f'{sizes} (file: {results.get("img_path")})')
         return next(iter(sizes.values()))
 
+    def _codec_for(self, img_h: int, img_w: int,
+                   results: Dict) -> PoseHeatmapCodec:
+        if self.codec is not None:
+            if self.codec.input_size != (img_w, img_h):
+                raise ValueError(
+                    f'GeneratePoseHeatmaps: the image is {img_w}x{img_h} '
+                    f'(w x h) but the codec expects input_size '
+                    f'{self.codec.input_size}; resize/crop to it first '
+                    f'(file: {results.get("img_path")})')
+            return self.codec
+        codec = self._codec_cache.get((img_w, img_h))
+        if codec is None:
+            codec = PoseHeatmapCodec(
+                input_size=(img_w, img_h),
+                heatmap_size=(math.ceil(img_w / self.stride),
+                              math.ceil(img_h / self.stride)),
+                sigma=self.sigma,
+                stride=self.stride)
+            self._codec_cache[(img_w, img_h)] = codec
+        return codec
+
     def transform(self, results: Dict) -> Dict:
         """Write ``gt_heatmaps`` (K, h, w) and ``gt_heatmap_weights`` (K,)."""
         for key in ('gt_keypoints', 'gt_keypoints_visible'):
@@ -277,38 +271,28 @@ class GeneratePoseHeatmaps(BaseTransform):
                                f'(file: {results.get("img_path")})')
         kpts = np.asarray(results['gt_keypoints'], dtype=np.float64)
         vis = np.asarray(results['gt_keypoints_visible'], dtype=np.float64)
-        if kpts.ndim == 3 and kpts.shape[0] == 1:  # (1, K, 2): one person
-            kpts, vis = kpts[0], vis.reshape(-1)
-        if (kpts.ndim != 2 or kpts.shape[1] != 2
-                or vis.shape != kpts.shape[:1]):
+        if kpts.ndim == 2:  # (K, 2): one person
+            kpts, vis = kpts[None], vis.reshape(1, -1)
+        if (kpts.ndim != 3 or kpts.shape[2] != 2
+                or vis.shape != kpts.shape[:2]):
             raise ValueError(
-                'GeneratePoseHeatmaps: gt_keypoints must be (1, K, 2) or '
-                f'(K, 2) and gt_keypoints_visible (1, K) or (K,), got {kpts.shape} and '
-                f'{vis.shape} (file: {results.get("img_path")})')
+                'GeneratePoseHeatmaps: gt_keypoints must be (N, K, 2) or '
+                '(K, 2) and gt_keypoints_visible (N, K) or (K,), got '
+                f'{np.shape(results["gt_keypoints"])} and '
+                f'{np.shape(results["gt_keypoints_visible"])} '
+                f'(file: {results.get("img_path")})')
         img_h, img_w = self._image_size(results)
-        h = math.ceil(img_h / self.stride)
-        w = math.ceil(img_w / self.stride)
-
-        finite = np.isfinite(kpts).all(axis=1)
-        safe = np.where(finite[:, None], kpts, -1.0)
-        # inside the image: on a pixel (pixel centres at integers)
-        inside = ((safe >= -0.5) & (safe < np.array([img_w, img_h]) - 0.5))
-        valid = finite & (vis > 0) & inside.all(axis=1)
-        centre = np.floor(safe / self.stride + 0.5)  # (K, 2) heatmap pixels
-        # the last s/2 image pixels round one cell past the heatmap: clip
-        centre = np.minimum(centre, np.array([w - 1, h - 1]))
-        cx, cy = centre[:, 0], centre[:, 1]
-        weights = valid.astype(np.float32)
-
-        inv = -1.0 / (2.0 * self.sigma**2)
-        gx = np.exp((np.arange(w)[None, :] - cx[:, None])**2 * inv)  # (K, w)
-        gy = np.exp((np.arange(h)[None, :] - cy[:, None])**2 * inv)  # (K, h)
-        gx = (gx * weights[:, None]).astype(np.float32)
-        gy = gy.astype(np.float32)
-        results['gt_heatmaps'] = gy[:, :, None] * gx[:, None, :]
-        results['gt_heatmap_weights'] = weights
+        codec = self._codec_for(img_h, img_w, results)
+        encoded = codec.encode(kpts, vis)
+        results['gt_heatmaps'] = encoded['heatmaps']
+        weights = encoded['keypoint_weights']
+        results['gt_heatmap_weights'] = (
+            weights.max(axis=0) if len(weights) else np.zeros(
+                kpts.shape[1], np.float32))
         return results
 
     def __repr__(self) -> str:
+        if self.codec is not None:
+            return f'{type(self).__name__}(codec={self.codec!r})'
         return (f'{type(self).__name__}(stride={self.stride}, '
                 f'sigma={self.sigma})')

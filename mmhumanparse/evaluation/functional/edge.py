@@ -1,8 +1,10 @@
-"""Edge detection F-measure at the optimal dataset / image scale (ODS/OIS).
+"""Edge F-measure at the optimal dataset / image scale (ODS/OIS): fast path.
 
-BSDS-style evaluation (htcorrm-hnl.txt Table 9) with an approximate
-matching. For every threshold t an edge map ``prob >= t`` is compared with
-the GT edges with a tolerance of ``max_dist`` times the image diagonal:
+The *fast preview* matcher of ``EdgeMetric(protocol='fast')``; the
+reported protocol is BSDS (thinning + one-to-one matching), wrapped from
+``pyEdgeEval`` in :mod:`.edge_bsds`. Here, for every threshold t an edge
+map ``prob >= t`` is compared with the GT edges with a tolerance of
+``max_dist`` times the image diagonal:
 
 - a predicted edge pixel is correct when a GT edge pixel lies within the
   tolerance disk around it;
@@ -10,11 +12,14 @@ the GT edges with a tolerance of ``max_dist`` times the image diagonal:
   tolerance disk around it.
 
 BSDS instead thins the prediction and matches pixels one-to-one
-(bipartite assignment); the disk rule skips both, so a thick or doubled
-prediction is not penalised and the numbers are an upper bound of the
-BSDS ones. In exchange every threshold is scored from two maps computed
-once per image (the GT dilated by the disk and the prediction max-filtered
-by the disk), so all thresholds cost one histogram each.
+(bipartite assignment); the disk rule skips both. A doubled prediction
+(two parallel lines along one GT edge) is therefore not penalised, and
+recall is an upper bound of the BSDS recall; precision is not always
+one, since thinning can remove off-edge pixels of a thick prediction that
+the disk rule counts as false. In exchange every threshold is scored from
+two maps computed once per image (the GT dilated by the disk and the
+prediction max-filtered by the disk), so all thresholds cost one
+histogram each.
 """
 import math
 from typing import Dict, Sequence
@@ -78,6 +83,49 @@ def _counts_at_or_above(values: np.ndarray,
     return np.cumsum(hist[::-1])[::-1][1:]
 
 
+def prepare_edge_maps(prob, gt, ignore_index: int = 255):
+    """Check and flatten one image's edge maps for a matcher.
+
+    Args:
+        prob (array-like): (H, W) or (1, H, W) edge probability in [0, 1].
+        gt (array-like): same shape, 1 = edge, 0 = no edge, ``ignore_index``
+            = not evaluated.
+        ignore_index (int): ignored GT value.
+
+    Returns:
+        tuple: ``prob`` (H, W) float with ignored pixels set to 0, ``edge``
+        (H, W) bool GT edges, ``valid`` (H, W) bool evaluated pixels.
+
+    Raises:
+        ValueError: on a shape mismatch, a GT value other than 0, 1 and
+            ``ignore_index``, or a probability outside [0, 1].
+    """
+    prob = np.asarray(prob)
+    if prob.dtype not in (np.float32, np.float64):
+        prob = prob.astype(np.float64)
+    gt = np.asarray(gt)
+    if prob.shape != gt.shape:
+        raise ValueError(f'edge prediction shape {prob.shape} differs from '
+                         f'GT shape {gt.shape}')
+    if prob.ndim == 3 and prob.shape[0] == 1:
+        prob, gt = prob[0], gt[0]
+    if prob.ndim != 2:
+        raise ValueError(f'edge maps must be (H, W) or (1, H, W), got '
+                         f'{prob.shape}')
+    valid = gt != ignore_index
+    bad = valid & (gt != 0) & (gt != 1)
+    if bad.any():
+        raise ValueError(f'GT edge values must be 0, 1 or {ignore_index}, '
+                         f'got {gt[bad][0]}')
+    if prob.size and not (prob.min() >= 0 and prob.max() <= 1):
+        raise ValueError('edge prediction must be a probability in [0, 1], '
+                         f'got values in [{prob.min()}, {prob.max()}] '
+                         '(apply sigmoid / softmax first)')
+    edge = valid & (gt == 1)
+    prob = np.where(valid, prob, prob.dtype.type(0))
+    return prob, edge, valid
+
+
 def edge_pr_counts(prob,
                    gt,
                    thresholds: np.ndarray = None,
@@ -100,29 +148,15 @@ def edge_pr_counts(prob,
         (GT edge pixels).
 
     Raises:
-        ValueError: on a shape mismatch.
+        ValueError: on bad input, see :func:`prepare_edge_maps`.
     """
-    prob = np.asarray(prob)
-    if prob.dtype not in (np.float32, np.float64):
-        prob = prob.astype(np.float64)
-    gt = np.asarray(gt)
-    if prob.shape != gt.shape:
-        raise ValueError(f'edge prediction shape {prob.shape} differs from '
-                         f'GT shape {gt.shape}')
-    if prob.ndim == 3 and prob.shape[0] == 1:
-        prob, gt = prob[0], gt[0]
-    if prob.ndim != 2:
-        raise ValueError(f'edge maps must be (H, W) or (1, H, W), got '
-                         f'{prob.shape}')
+    prob, edge, valid = prepare_edge_maps(prob, gt, ignore_index)
     if thresholds is None:
         thresholds = default_thresholds()
     thresholds = np.asarray(thresholds, np.float64)
-    valid = gt != ignore_index
-    edge = valid & (gt != 0)
-    prob = np.where(valid, prob, prob.dtype.type(0))
     radius = max_dist * math.hypot(*prob.shape)
     near_gt = disk_max_filter(edge, radius)
-    near_pred = disk_max_filter(np.maximum(prob, 0), radius)
+    near_pred = disk_max_filter(prob, radius)
     num_t = thresholds.shape[0]
     counts = np.empty((4, num_t), np.int64)
     counts[0] = _counts_at_or_above(prob[valid & near_gt], thresholds)

@@ -6,8 +6,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from mmhumanparse.registry import METRICS
-from ..functional import atr_scores, confusion_matrix
-from .utils import get_field, log_table, pct, sample_name, to_numpy
+from ..functional import atr_scores
+from .utils import get_field, log_table, pct, sample_name, semantic_areas
 
 
 @METRICS.register_module()
@@ -17,8 +17,10 @@ class ATRMetric(BaseMetric):
     The columns of htcorrm-hnl.txt Table 3. Reads ``pred_sem_seg.data`` and
     ``gt_sem_seg.data`` (1, H, W) like mmseg's ``IoUMetric`` and takes the
     class names from ``dataset_meta['classes']`` (index 0 = background).
-    One confusion matrix is accumulated over the split; the averaging is
-    documented in :func:`atr_scores` and ``docs/metrics.md``.
+    Per image the per-class areas (TP, union, predicted, GT pixels) come
+    from mmseg's ``IoUMetric.intersect_and_union``; they are summed over
+    the split and averaged as documented in :func:`atr_scores` and
+    ``docs/metrics.md``.
 
     Returns (percent): ``aAcc``, ``FgAcc``, ``Precision``, ``Recall``,
     ``F1`` (mean of per-class F-1) and ``F1_hmean`` (harmonic mean of
@@ -48,28 +50,24 @@ class ATRMetric(BaseMetric):
         return classes
 
     def process(self, data_batch, data_samples: Sequence) -> None:
-        """One (K, K) confusion matrix per sample."""
+        """The (4, K) per-class pixel areas of each sample."""
         num_classes = len(self._classes())
         for i, sample in enumerate(data_samples):
             pred = get_field(sample, 'pred_sem_seg', 'data')
             gt = get_field(sample, 'gt_sem_seg', 'data')
+            name = sample_name(sample, len(self.results) + i)
             if pred is None or gt is None:
-                name = sample_name(sample, i)
                 raise ValueError(f'image {name!r}: ATRMetric needs '
                                  'pred_sem_seg.data and gt_sem_seg.data')
-            pred, gt = to_numpy(pred), to_numpy(gt)
-            try:
-                cm = confusion_matrix(
-                    pred.reshape(pred.shape[-2:]), gt.reshape(gt.shape[-2:]),
-                    num_classes, self.ignore_index)
-            except ValueError as e:
-                raise ValueError(f'image {sample_name(sample, i)!r}: {e}')
-            self.results.append(cm)
+            self.results.append(
+                semantic_areas(pred, gt, num_classes, self.ignore_index,
+                               name))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """ATR scores in percent from the summed confusion matrix."""
+        """ATR scores in percent from the areas summed over the split."""
         logger = MMLogger.get_current_instance()
-        s = atr_scores(np.sum(results, axis=0), self.background)
+        inter, _, pred, label = np.sum(results, axis=0)
+        s = atr_scores(inter, pred, label, self.background)
         rows = [[c, f'{pct(p):.2f}', f'{pct(r):.2f}', f'{pct(f):.2f}']
                 for c, p, r, f in zip(self._classes(), s['class_precision'],
                                       s['class_recall'], s['class_f1'])]

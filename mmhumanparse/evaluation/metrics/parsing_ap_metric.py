@@ -8,11 +8,11 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from mmhumanparse.registry import METRICS
-from ..functional import (DEFAULT_IOU_THRS, confusion_matrix,
-                          paint_instances, parsing_ap_from_tables,
-                          parsing_iou_table, semantic_scores,
+from ..functional import (DEFAULT_IOU_THRS, paint_instances,
+                          parsing_ap_from_tables, parsing_iou_table,
                           summarize_iou_table)
-from .utils import get_field, log_table, pct, sample_name, to_numpy
+from .utils import (get_field, log_table, pct, sample_name, semantic_areas,
+                    semantic_metrics, to_numpy)
 
 
 @METRICS.register_module()
@@ -33,7 +33,8 @@ class ParsingAPMetric(BaseMetric):
     ``process`` runs the per-image step: the (N, M, K) part-IoU table of
     :func:`parsing_iou_table`, reduced at once by
     :func:`summarize_iou_table` to four numbers per prediction (score, best
-    mean IoU, which person, PCP share), plus a (K, K) confusion matrix. So
+    mean IoU, which person, PCP share), plus the (4, K) per-class areas of
+    mmseg's ``IoUMetric.intersect_and_union`` for the mIoU. So
     collecting results across ranks moves no masks (nor (N, M, K) tables,
     which reach ~0.5 MB per image on MHP-v2); ``compute_metrics`` runs the
     split-level protocol on them. The protocol is in ``docs/metrics.md``.
@@ -46,7 +47,8 @@ class ParsingAPMetric(BaseMetric):
         pcp_thr (float): PCP threshold (0.5: PCP_50).
         sem_seg_score_thr (float, optional): minimum score of a painted
             person in the combined semantic map; default ``score_thr``.
-        ignore_index (int): ignored GT label.
+        ignore_index (int): ignored label of ``gt_sem_seg`` (global mIoU);
+            the AP^p / PCP step always ignores 255, as the MHP-v2 script.
         outfile_prefix (str, optional): when set, also write the MHP-v2
             submission layout there: ``global_seg/NAME.png`` (part labels),
             ``global_tag/NAME.png`` (person ids, 1 = best score; 16-bit when
@@ -93,7 +95,7 @@ class ParsingAPMetric(BaseMetric):
         return len(classes)
 
     def process(self, data_batch, data_samples: Sequence) -> None:
-        """Reduce each sample to its IoU table and confusion matrix."""
+        """Reduce each sample to its IoU table and per-class areas."""
         num_parts = self._num_parts()
         for i, sample in enumerate(data_samples):
             name = sample_name(sample, len(self.results) + i)
@@ -124,7 +126,7 @@ class ParsingAPMetric(BaseMetric):
         table = parsing_iou_table(
             parsings, scores, gt, num_parts, self.score_thr, index=name)
         out = dict(
-            table=summarize_iou_table(table, self.pcp_thr), sem_cm=None)
+            table=summarize_iou_table(table, self.pcp_thr), sem_areas=None)
         gt_sem = get_field(sample, 'gt_sem_seg', 'sem_seg')
         if gt_sem is not None:
             gt_sem = to_numpy(gt_sem)
@@ -133,14 +135,8 @@ class ParsingAPMetric(BaseMetric):
             if pred_sem is None:
                 pred_sem, _ = paint_instances(parsings, scores, gt_sem.shape,
                                               self.sem_seg_score_thr)
-            pred_sem = to_numpy(pred_sem)
-            pred_sem = pred_sem.reshape(pred_sem.shape[-2:])
-            if pred_sem.shape != gt_sem.shape:
-                raise ValueError(f'image {name!r}: semantic prediction size '
-                                 f'{pred_sem.shape} differs from GT size '
-                                 f'{gt_sem.shape}')
-            out['sem_cm'] = confusion_matrix(pred_sem, gt_sem, num_parts,
-                                             self.ignore_index)
+            out['sem_areas'] = semantic_areas(pred_sem, gt_sem, num_parts,
+                                              self.ignore_index, name)
         return out
 
     def _dump(self, name, parsings, scores, sample) -> list:
@@ -193,9 +189,12 @@ class ParsingAPMetric(BaseMetric):
             AP_p50=pct(ap['AP_p50']),
             AP_p_vol=pct(ap['AP_p_vol']),
             PCP50=pct(ap['PCP50']))
-        cms = [r['sem_cm'] for r in results if r.get('sem_cm') is not None]
-        if cms:
-            sem = semantic_scores(np.sum(cms, axis=0))
+        areas = [
+            r['sem_areas'] for r in results
+            if r.get('sem_areas') is not None
+        ]
+        if areas:
+            sem = semantic_metrics(areas)
             classes = (self.dataset_meta or {}).get('classes') or [
                 str(c) for c in range(len(sem['IoU']))
             ]

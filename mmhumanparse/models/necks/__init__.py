@@ -1,1 +1,3 @@
+from .gse_fpn import GSEFPN, GSESemanticHead
 
+__all__ = ['GSEFPN', 'GSESemanticHead']

@@ -1,37 +1,13 @@
 """EncoderDecoder with a flip test that swaps left/right part channels."""
-from typing import List, Optional, Sequence
+from typing import List
 
 import torch
 from mmseg.models.segmentors import EncoderDecoder
 from torch import Tensor
 
-from mmhumanparse.models.utils.parsing_flip import swap_flip_channels
 from mmhumanparse.registry import MODELS
-
-
-def resolve_flip_pairs(explicit: Optional[Sequence],
-                       img_meta: dict,
-                       dataset_meta: Optional[dict] = None,
-                       who: str = 'flip test') -> Sequence:
-    """Pick the left/right label pairs for one sample.
-
-    Order: ``explicit`` (a config argument), the sample's
-    ``metainfo['flip_pairs']``, ``dataset_meta['flip_pairs']``.
-
-    Raises:
-        ValueError: if none of them gives the pairs; silently averaging
-            unswapped left/right channels would corrupt the labels.
-    """
-    for source in (explicit, img_meta.get('flip_pairs'),
-                   (dataset_meta or {}).get('flip_pairs')):
-        if source is not None:
-            return source
-    raise ValueError(
-        f'{who}: no left/right flip pairs for image '
-        f'{img_meta.get("img_path", "<unknown>")!r}. Set `flip_pairs` in the '
-        f'config (e.g. model.test_cfg.flip_pairs=[(14, 15), ...]; () for a '
-        f'dataset without left/right classes) or let the pipeline put '
-        f'`flip_pairs` into the data-sample metainfo.')
+from mmhumanparse.structures.flip import (resolve_flip_pairs,
+                                          swap_flip_channels)
 
 
 @MODELS.register_module()
@@ -66,11 +42,13 @@ class ParsingEncoderDecoder(EncoderDecoder):
         mirrored = mirrored.flip(-1)
         explicit = self.test_cfg.get('flip_pairs', None)
         dataset_meta = getattr(self, 'dataset_meta', None)
+        num_classes = mirrored.shape[1]
         mirrored = torch.stack([
             swap_flip_channels(
                 m,
                 resolve_flip_pairs(explicit, meta, dataset_meta,
-                                   'ParsingEncoderDecoder flip test'),
+                                   'ParsingEncoderDecoder flip test',
+                                   num_classes),
                 dim=0) for m, meta in zip(mirrored, batch_img_metas)
         ])
         return (seg_logits + mirrored) / 2

@@ -14,9 +14,9 @@ from mmseg.models.segmentors import SegTTAModel
 from mmseg.structures import SegDataSample
 from mmseg.utils import SampleList
 
-from mmhumanparse.models.utils.parsing_flip import swap_flip_channels
 from mmhumanparse.registry import MODELS
-from .parsing_encoder_decoder import resolve_flip_pairs
+from mmhumanparse.structures.flip import (resolve_flip_pairs,
+                                          swap_flip_channels)
 
 
 @MODELS.register_module()
@@ -46,7 +46,8 @@ class ParsingTTAModel(SegTTAModel):
                                                 'horizontal') == 'horizontal':
             pairs = resolve_flip_pairs(
                 self.flip_pairs, meta,
-                getattr(self.module, 'dataset_meta', None), 'ParsingTTAModel')
+                getattr(self.module, 'dataset_meta', None), 'ParsingTTAModel',
+                logits.shape[0])
             logits = swap_flip_channels(logits, pairs, dim=0)
         return logits.softmax(dim=0) if logits.shape[0] > 1 \
             else logits.sigmoid()

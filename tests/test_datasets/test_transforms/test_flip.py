@@ -120,10 +120,77 @@ def test_det_flip_swaps_per_person_maps():
             gt_parsings=parsings.copy(),
             gt_seg_map=lab.copy(),
             flip_pairs=LIP_PAIRS))
-    assert res['gt_parsings'][0, 1, 7] == 15
-    assert res['gt_parsings'][1, 2, 4] == 17
-    assert res['gt_seg_map'][1, 7] == 15 and res['gt_seg_map'][5, 0] == 19
+    # full arrays: mirrored along W, left/right labels swapped, 255 kept
+    lut = np.arange(256)
+    for a, b in LIP_PAIRS:
+        lut[a], lut[b] = b, a
+    exp_parsings = lut[parsings[:, :, ::-1]].astype(np.uint8)
+    assert res['gt_parsings'].dtype == np.uint8
+    np.testing.assert_array_equal(res['gt_parsings'], exp_parsings)
+    assert res['gt_parsings'][0, 0, 7] == 255
+    assert res['gt_parsings'][0, 1, 7] == 15 and res['gt_parsings'][1, 2,
+                                                                     4] == 17
+    np.testing.assert_array_equal(res['gt_seg_map'], exp_parsings[0])
     np.testing.assert_allclose(res['gt_bboxes'].tensor.numpy(),
                                [[6., 0., 8., 5.]])
-    np.testing.assert_array_equal(res['gt_masks'].masks[1],
-                                  (parsings[1] > 0)[:, ::-1])
+    np.testing.assert_array_equal(res['gt_masks'].masks,
+                                  (parsings > 0)[:, :, ::-1])
+
+
+def test_nine_joint_flip_pairs_commute_with_joint_generation():
+    """joints(flip(seg)) == flip(joints(seg)) with NINE_JOINT_FLIP_PAIRS:
+    the left-arm joint of the mirrored person is the mirrored right arm."""
+    from mmhumanparse.datasets.metainfo import (LIP_METAINFO,
+                                                NINE_JOINT_FLIP_PAIRS)
+    rng = np.random.default_rng(3)
+    seg = rng.integers(0, 14, (12, 17)).astype(np.uint8)  # no limbs
+    seg[2:5, 1:4] = 14  # left arm, image left
+    seg[6:9, 11:16] = 15  # right arm, elsewhere
+    seg[9:12, 2:5] = 16  # left leg
+    seg[10:12, 9:11] = 17  # right leg
+    seg[0, 14:17] = 19  # right shoe; left shoe (18) absent
+    gen = TRANSFORMS.build(
+        dict(type='GenerateJointCenters',
+             joint_groups=LIP_METAINFO['joint_groups']))
+    flip = TRANSFORMS.build(dict(type='HumanRandomFlip', prob=1.0))
+
+    def sample():
+        return dict(img=np.zeros((12, 17, 3), np.uint8), gt_seg_map=seg.copy(),
+                    seg_fields=['gt_seg_map'], flip_pairs=LIP_PAIRS,
+                    joint_flip_pairs=NINE_JOINT_FLIP_PAIRS)
+
+    a = gen(flip.transform(sample()))  # flip, then joints
+    b = flip.transform(gen(sample()))  # joints, then flip
+    np.testing.assert_allclose(a['gt_joint_centers'], b['gt_joint_centers'],
+                               atol=1e-4)
+    np.testing.assert_array_equal(a['gt_joint_visible'],
+                                  b['gt_joint_visible'])
+    # the left shoe was absent, so after the flip the right shoe is absent
+    assert a['gt_joint_visible'][7] == 1 and a['gt_joint_visible'][8] == 0
+    np.testing.assert_allclose(a['gt_joint_centers'][3],
+                               [16 - 13, 7])  # mirrored right arm
+    # without the joint swap the flip would be wrong
+    no_swap = TRANSFORMS.build(
+        dict(type='HumanRandomFlip', prob=1.0, joint_flip_pairs=()))
+    c = no_swap.transform(gen(sample()))
+    assert not np.allclose(c['gt_joint_centers'], a['gt_joint_centers'])
+
+
+def test_flip_rejects_bad_pairs_naming_the_sample():
+    flip = TRANSFORMS.build(dict(type='HumanRandomFlip', prob=1.0))
+    with pytest.raises(ValueError, match=r'HumanRandomFlip on .*x\.jpg'):
+        flip.transform(
+            dict(img=np.zeros((6, 8, 3), np.uint8), img_path='x.jpg',
+                 gt_seg_map=asymmetric_label(), seg_fields=['gt_seg_map'],
+                 num_classes=20, flip_pairs=((14, 15), (15, 16))))
+    with pytest.raises(ValueError, match=r'\[0, 20\)'):
+        flip.transform(
+            dict(img=np.zeros((6, 8, 3), np.uint8), img_path='x.jpg',
+                 gt_seg_map=asymmetric_label(), seg_fields=['gt_seg_map'],
+                 num_classes=20, flip_pairs=((14, 20), )))
+    det = TRANSFORMS.build(dict(type='HumanDetRandomFlip', prob=1.0))
+    with pytest.raises(ValueError, match='HumanDetRandomFlip'):
+        det.transform(
+            dict(img=np.zeros((6, 8, 3), np.uint8), img_shape=(6, 8),
+                 gt_parsings=asymmetric_label()[None],
+                 flip_pairs=((3, 3), )))

@@ -334,3 +334,56 @@ def test_build_from_registry():
     assert type(t) is GenerateJointCenters
     res = t(dict(gt_seg_map=_joint_map()))
     assert res['gt_joint_visible'].sum() == 5
+
+
+# --------------------------------------------------------------------------
+# the transforms wrap the codecs (one `codec = dict(...)` per config)
+
+
+def test_pose_heatmaps_with_codec_equal_stride_form():
+    kpts = np.array([[5, 7], [60, 30], [79, 63], [13.2, 44.9]], np.float32)
+    vis = np.array([1, 0, 1, 1], np.float32)
+    codec = dict(type='PoseHeatmapCodec', input_size=(80, 64),
+                 heatmap_size=(20, 16), sigma=1.5)
+    t = TRANSFORMS.build(dict(type='GeneratePoseHeatmaps', codec=codec))
+    res = t(_pose_results(kpts, vis))
+    ref = GeneratePoseHeatmaps(stride=4, sigma=1.5)(_pose_results(kpts, vis))
+    np.testing.assert_array_equal(res['gt_heatmaps'], ref['gt_heatmaps'])
+    np.testing.assert_array_equal(res['gt_heatmap_weights'], [1, 0, 1, 1])
+    # the codec decodes what the transform encoded
+    dec, _ = t.codec.decode(res['gt_heatmaps'])
+    assert np.abs(dec[0, 0] - kpts[0]).max() <= 2.5
+    with pytest.raises(ValueError, match='input_size'):
+        t(_pose_results(kpts, vis, shape=(60, 80)))
+    with pytest.raises(TypeError, match='PoseHeatmapCodec'):
+        GeneratePoseHeatmaps(
+            codec=dict(type='JointCenterCodec', joint_groups=((1, ), )))
+
+
+def test_pose_heatmaps_several_persons():
+    kpts = np.array([[[8, 8], [0, 0]], [[64, 48], [16, 16]]], np.float32)
+    vis = np.array([[1, 0], [1, 0]], np.float32)
+    res = GeneratePoseHeatmaps(stride=8)(
+        dict(img=np.zeros((64, 80, 3), np.uint8), gt_keypoints=kpts,
+             gt_keypoints_visible=vis))
+    assert res['gt_heatmaps'][0, 1, 1] == 1 and res['gt_heatmaps'][0, 6, 8] == 1
+    assert (res['gt_heatmaps'][1] == 0).all()
+    np.testing.assert_array_equal(res['gt_heatmap_weights'], [1, 0])
+
+
+def test_joint_centers_with_codec():
+    groups = LIP_METAINFO['joint_groups']
+    t = TRANSFORMS.build(
+        dict(type='GenerateJointCenters',
+             codec=dict(type='JointCenterCodec', joint_groups=groups)))
+    res = t(dict(gt_seg_map=_joint_map()))
+    ref = GenerateJointCenters(groups)(dict(gt_seg_map=_joint_map()))
+    np.testing.assert_array_equal(res['gt_joint_centers'],
+                                  ref['gt_joint_centers'])
+    np.testing.assert_array_equal(res['gt_joint_visible'],
+                                  ref['gt_joint_visible'])
+    with pytest.raises(ValueError, match='exactly one'):
+        GenerateJointCenters(groups, codec=dict(type='JointCenterCodec',
+                                                joint_groups=groups))
+    with pytest.raises(ValueError, match='exactly one'):
+        GenerateJointCenters()

@@ -15,7 +15,8 @@ from mmengine import Config
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mmhumanparse.models.utils import flip_permutation, swap_flip_channels
+from mmhumanparse.structures.flip import (flip_permutation,
+                                          swap_flip_channels)
 from mmhumanparse.registry import MODELS
 from mmhumanparse.utils import register_all_modules
 
@@ -23,7 +24,7 @@ register_all_modules()
 
 CFG = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))), 'configs',
-    '_base_', 'models', 'c_dlinknet_r18.py')
+    'c_dlinknet', 'c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
 NUM_CLASSES = 4
 PAIRS = [(1, 2)]  # 1: left arm, 2: right arm; 3 (hat) has no partner
 LABEL = torch.tensor([[0, 1, 1, 0, 3, 2],
@@ -146,3 +147,51 @@ def test_tta_model_needs_pairs_for_flipped_views():
         data_samples=[[_sample(False, None)], [_sample(True, None)]])
     with pytest.raises(ValueError, match='flip pairs'):
         tta.test_step(data)
+
+
+def test_encoder_decoder_config_pairs_beat_metainfo():
+    """test_cfg.flip_pairs wins over the sample's (here wrong: no pairs)."""
+    model = _model(flip=True, flip_pairs=PAIRS)
+    pred = model.predict(_image().float()[None], [_sample(pairs=())])[0]
+    assert torch.equal(pred.pred_sem_seg.data[0], LABEL)
+    # the sample's empty pairs alone would leave left/right unswapped
+    model = _model(flip=True)
+    pred = model.predict(_image().float()[None], [_sample(pairs=())])[0]
+    assert not torch.equal(pred.pred_sem_seg.data[0], LABEL)
+
+
+def test_encoder_decoder_dataset_meta_fallback():
+    model = _model(flip=True)
+    model.dataset_meta = dict(flip_pairs=PAIRS)
+    pred = model.predict(_image().float()[None], [_sample(pairs=None)])[0]
+    assert torch.equal(pred.pred_sem_seg.data[0], LABEL)
+    # the sample's own pairs win over dataset_meta
+    model.dataset_meta = dict(flip_pairs=[(1, 3)])
+    pred = model.predict(_image().float()[None], [_sample(pairs=PAIRS)])[0]
+    assert torch.equal(pred.pred_sem_seg.data[0], LABEL)
+
+
+def test_flip_test_rejects_bad_pairs_naming_the_source():
+    model = _model(flip=True, flip_pairs=[(1, 4)])  # 4 >= NUM_CLASSES
+    with pytest.raises(ValueError, match=r'config.*\[0, 4\)'):
+        model.predict(_image().float()[None], [_sample()])
+    tta = MODELS.build(dict(type='ParsingTTAModel', module=_model()))
+    img = _image()
+    bad = [(1, 2), (2, 3)]
+    data = dict(
+        inputs=[[img], [img.flip(-1)]],
+        data_samples=[[_sample(False, bad)], [_sample(True, bad)]])
+    with pytest.raises(ValueError, match='ParsingTTAModel.*toy.jpg.*disjoint'):
+        tta.test_step(data)
+
+
+def test_tta_dataset_meta_fallback():
+    module = _model()
+    module.dataset_meta = dict(flip_pairs=PAIRS)
+    tta = MODELS.build(dict(type='ParsingTTAModel', module=module))
+    img = _image()
+    data = dict(
+        inputs=[[img], [img.flip(-1)]],
+        data_samples=[[_sample(False, None)], [_sample(True, None)]])
+    pred = tta.test_step(data)[0]
+    assert torch.equal(pred.pred_sem_seg.data[0], LABEL)

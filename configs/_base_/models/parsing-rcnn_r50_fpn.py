@@ -1,0 +1,146 @@
+# Parsing R-CNN (GN in the parsing branch, as re-implemented in RP R-CNN,
+# arXiv:2009.09447 Table 2): ResNet-50 + FPN, Faster R-CNN box branch, GCE
+# parsing head on S2 only. RP R-CNN configs swap the neck for GSEFPN and add
+# the PRSN (parsing_iou_head).
+num_parts = 20  # CIHP part classes incl. background (MHP-v2: 59)
+gn = dict(type='GN', num_groups=32, requires_grad=True)
+model = dict(
+    type='ParsingRCNN',
+    data_preprocessor=dict(
+        type='mmdet.DetDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True,
+        pad_size_divisor=32),
+    backbone=dict(
+        type='mmdet.ResNet',
+        depth=50,
+        num_stages=4,
+        out_indices=(0, 1, 2, 3),
+        frozen_stages=1,
+        norm_cfg=dict(type='BN', requires_grad=True),
+        norm_eval=True,
+        style='pytorch',
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
+    neck=dict(
+        type='mmdet.FPN',
+        in_channels=[256, 512, 1024, 2048],
+        out_channels=256,
+        num_outs=5),  # P2-P6
+    rpn_head=dict(
+        type='mmdet.RPNHead',
+        in_channels=256,
+        feat_channels=256,
+        anchor_generator=dict(
+            type='mmdet.AnchorGenerator',
+            scales=[8],
+            ratios=[0.5, 1.0, 2.0],
+            strides=[4, 8, 16, 32, 64]),
+        bbox_coder=dict(
+            type='mmdet.DeltaXYWHBBoxCoder',
+            target_means=[.0, .0, .0, .0],
+            target_stds=[1.0, 1.0, 1.0, 1.0]),
+        loss_cls=dict(
+            type='mmdet.CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
+        loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
+    roi_head=dict(
+        type='ParsingRoIHead',
+        bbox_roi_extractor=dict(
+            type='mmdet.SingleRoIExtractor',
+            roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
+            out_channels=256,
+            featmap_strides=[4, 8, 16, 32]),
+        bbox_head=dict(
+            type='mmdet.Shared2FCBBoxHead',
+            in_channels=256,
+            fc_out_channels=1024,
+            roi_feat_size=7,
+            num_classes=1,  # person
+            bbox_coder=dict(
+                type='mmdet.DeltaXYWHBBoxCoder',
+                target_means=[0., 0., 0., 0.],
+                target_stds=[0.1, 0.1, 0.2, 0.2]),
+            reg_class_agnostic=False,
+            # mmdet registers nn.Linear in its own registry
+            cls_predictor_cfg=dict(type='mmdet.Linear'),
+            reg_predictor_cfg=dict(type='mmdet.Linear'),
+            loss_cls=dict(
+                type='mmdet.CrossEntropyLoss',
+                use_sigmoid=False,
+                loss_weight=1.0),
+            loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
+        # proposals separation sampling: the parsing branch reads S2 only
+        parsing_roi_extractor=dict(
+            type='mmdet.SingleRoIExtractor',
+            roi_layer=dict(type='RoIAlign', output_size=32, sampling_ratio=2),
+            out_channels=256,
+            featmap_strides=[4]),
+        parsing_head=dict(
+            type='GCEHead',
+            num_classes=num_parts,
+            in_channels=256,
+            roi_feat_size=32,
+            aspp_channels=256,
+            aspp_dilations=(1, 6, 12, 18),
+            conv_out_channels=512,
+            num_convs=4,
+            norm_cfg=gn,
+            loss_parsing=dict(
+                type='mmdet.CrossEntropyLoss',
+                ignore_index=255,
+                avg_non_ignore=True,
+                loss_weight=2.0))),  # lambda_p, Table 3
+    train_cfg=dict(
+        rpn=dict(
+            assigner=dict(
+                type='mmdet.MaxIoUAssigner',
+                pos_iou_thr=0.7,
+                neg_iou_thr=0.3,
+                min_pos_iou=0.3,
+                match_low_quality=True,
+                ignore_iof_thr=-1,
+                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
+            sampler=dict(
+                type='mmdet.RandomSampler',
+                num=256,
+                pos_fraction=0.5,
+                neg_pos_ub=-1,
+                add_gt_as_proposals=False),
+            allowed_border=-1,
+            pos_weight=-1,
+            debug=False),
+        rpn_proposal=dict(
+            nms_pre=2000,
+            max_per_img=1000,
+            nms=dict(type='nms', iou_threshold=0.7),
+            min_bbox_size=0),
+        rcnn=dict(
+            assigner=dict(
+                type='mmdet.MaxIoUAssigner',
+                pos_iou_thr=0.5,
+                neg_iou_thr=0.5,
+                min_pos_iou=0.5,
+                match_low_quality=True,
+                ignore_iof_thr=-1,
+                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
+            sampler=dict(
+                type='mmdet.RandomSampler',
+                num=512,  # box-branch RoIs per image (Sec. 4.1)
+                pos_fraction=0.25,
+                neg_pos_ub=-1,
+                add_gt_as_proposals=True),
+            max_parsing_rois_per_img=16,  # parsing-branch RoIs (Sec. 4.1)
+            pos_weight=-1,
+            debug=False)),
+    test_cfg=dict(
+        rpn=dict(
+            nms_pre=1000,
+            max_per_img=1000,
+            nms=dict(type='nms', iou_threshold=0.7),
+            min_bbox_size=0),
+        rcnn=dict(
+            score_thr=0.05,
+            nms=dict(type='nms', iou_threshold=0.5),
+            max_per_img=100),  # top-100 boxes to the parsing branch (3.5)
+        # persons scoring >= score_thr are painted into pred_sem_seg (Fig. 4)
+        combine=dict(score_thr=0.3)))

@@ -1,0 +1,55 @@
+# Small C-DLinkNet for `make demo`, CPU smoke runs and the toy learning
+# tests: the paper model (_base_/models/c_dlinknet_r101-d16.py) with a
+# half-width ResNet-18 encoder (base/stem channels 32; E5 dilated, output
+# stride 16) and a narrow head of the same structure (~3.3 M parameters).
+# Toy LIP at 128 x 96, batch 8, 900 iterations, AdamW + poly lr, from
+# scratch (runs offline). Flip test with left/right swap on.
+# No checkpoint exists at half width. For an ImageNet-initialised variant
+# use the full width: base_channels=64, stem_channels=64,
+# decode_head.in_channels=[64, 64, 128, 256, 512], centre out_channels=512
+# and init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://resnet18_v1c').
+_base_ = [
+    '../_base_/models/c_dlinknet_r101-d16.py',
+    '../_base_/datasets/toy_lip.py', '../_base_/segmentor_runtime.py'
+]
+norm_cfg = dict(type='BN', requires_grad=True)  # one process, CPU
+crop_size = (128, 96)  # (h, w)
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    backbone=dict(
+        depth=18,
+        base_channels=32,
+        stem_channels=32,
+        norm_cfg=norm_cfg,
+        init_cfg=None),
+    decode_head=dict(
+        in_channels=[32, 32, 64, 128, 256],  # E1 (stem) ... E5
+        channels=64,
+        # 256 -> 128 -> 4 x 32 -> concat 128 -> 256 (Eq. (1) shape, narrow)
+        centre=dict(reduce_channels=128, channels=32, out_channels=256),
+        smooth_channels=32,
+        ds_channels=32,
+        norm_cfg=norm_cfg),
+    test_cfg=dict(flip=True))
+
+max_iters = 900
+# From scratch on CPU, AdamW converges much faster than the paper's SGD
+# (which assumes an ImageNet-pretrained encoder).
+optimizer = dict(type='AdamW', lr=0.002, weight_decay=0.0001)
+optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+param_scheduler = [
+    dict(
+        type='PolyLR',
+        eta_min=1e-4,
+        power=0.9,
+        begin=0,
+        end=max_iters,
+        by_epoch=False)
+]
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=450)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    logger=dict(interval=20, log_metric_by_epoch=False),
+    checkpoint=dict(by_epoch=False, interval=450))

@@ -1,0 +1,31 @@
+# Small HTCorrM with pose as the main task on toy LIP (see the parsing toy
+# config). Eq. 4 weights of pose main (Sec. 4.2): alpha=0.001, beta=1,
+# gamma=0.0025; PCKh on the toy val split.
+_base_ = ['./htcorrm-parsing_r18-d16_1xb8-300iter_toy-lip-128x96.py']
+model = dict(
+    decode_head=dict(
+        main_task='pose',
+        num_classes=16,
+        loss_decode=dict(
+            _delete_=True, type='mmdet.MSELoss', loss_weight=1.0),
+        loss_parsing=dict(loss_weight=0.001),
+        loss_pose=dict(loss_weight=1.0),
+        loss_edge=dict(loss_weight=0.0025)))
+# GT keypoints stay in original-image pixels (PCKhMetric): KeyMapper hides
+# them from Resize
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='KeyMapper',
+        mapping=dict(gt_keypoints=...),
+        auto_remap=True,
+        transforms=[dict(type='Resize', scale=(96, 128), keep_ratio=True)]),
+    dict(type='PackParsingInputs')
+]
+val_dataloader = dict(
+    dataset=dict(
+        pose_file='TrainVal_pose_annotations/lip_val_set.csv',
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(_delete_=True, type='PCKhMetric', thr=0.5)
+test_evaluator = val_evaluator

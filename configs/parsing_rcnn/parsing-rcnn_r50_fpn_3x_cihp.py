@@ -1,0 +1,10 @@
+# Parsing R-CNN (our GN re-implementation as in RP R-CNN, arXiv:2009.09447
+# Table 2): R-50-FPN, GCE parsing head, no GSE-FPN, no PRSN. CIHP, 135k its.
+_base_ = [
+    '../_base_/models/parsing-rcnn_r50_fpn.py',
+    '../_base_/datasets/cihp_instance.py',
+    '../_base_/schedules/schedule_3x.py', '../_base_/detector_runtime.py'
+]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=15000))

@@ -1,0 +1,133 @@
+# Toy RP R-CNN for CPU: a narrow ResNet-18 (GN), GSE-FPN (32-d), GCE head on
+# 16 x 16 RoIs (64 x 64 part logits), PRSN; toy CIHP (160 x 160 images,
+# tools/make_toy_data.py + tools/dataset_converters/cihp2coco.py), a few
+# hundred iterations. Same modules and losses as the paper-size config.
+_base_ = [
+    '../_base_/models/parsing-rcnn_r50_fpn.py',
+    '../_base_/datasets/cihp_instance.py', '../_base_/detector_runtime.py'
+]
+num_parts = 20
+width = 32
+gn = dict(type='GN', num_groups=8, requires_grad=True)
+model = dict(
+    backbone=dict(
+        depth=18,
+        base_channels=16,
+        stem_channels=16,
+        frozen_stages=-1,
+        norm_cfg=gn,
+        norm_eval=False,
+        init_cfg=None),
+    neck=dict(
+        type='GSEFPN',
+        in_channels=[16, 32, 64, 128],
+        out_channels=width,
+        semantic_head=dict(
+            num_classes=num_parts,
+            num_convs=4,
+            norm_cfg=gn,
+            loss_seg=dict(
+                type='mmdet.CrossEntropyLoss',
+                ignore_index=255,
+                avg_non_ignore=True,
+                loss_weight=2.0))),
+    rpn_head=dict(in_channels=width, feat_channels=width),
+    roi_head=dict(
+        bbox_roi_extractor=dict(out_channels=width),
+        bbox_head=dict(in_channels=width, fc_out_channels=128),
+        parsing_roi_extractor=dict(
+            roi_layer=dict(output_size=16), out_channels=width),
+        parsing_head=dict(
+            in_channels=width,
+            roi_feat_size=16,
+            aspp_channels=width,
+            aspp_dilations=(1, 3, 6, 9),
+            conv_out_channels=64,
+            norm_cfg=gn),
+        parsing_iou_head=dict(
+            type='ParsingIoUHead',
+            num_classes=num_parts,
+            in_channels=64,
+            num_convs=2,
+            conv_out_channels=32,
+            num_fcs=2,
+            fc_out_channels=64,
+            loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))),
+    train_cfg=dict(
+        rpn_proposal=dict(nms_pre=500, max_per_img=200),
+        rcnn=dict(sampler=dict(num=64), max_parsing_rois_per_img=8)),
+    test_cfg=dict(
+        rpn=dict(nms_pre=500, max_per_img=100),
+        rcnn=dict(max_per_img=20)))
+
+data_root = 'data/toy/CIHP/'
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(
+        type='RandomResize',
+        scale=[(256, 144), (256, 176)],
+        keep_ratio=True,
+        resize_type='HumanDetResize'),
+    dict(type='HumanDetRandomFlip', prob=0.5),
+    dict(type='PackParsingDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='HumanDetResize', scale=(256, 160), keep_ratio=True),
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(type='PackParsingDetInputs')
+]
+train_dataloader = dict(
+    batch_size=2,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = [
+    dict(type='ParsingAPMetric', num_parts=num_parts),
+    dict(
+        type='mmdet.CocoMetric',
+        ann_file=data_root + 'annotations/cihp_val.json',
+        metric='bbox')
+]
+test_evaluator = val_evaluator
+
+max_iters = 600
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4),
+    clip_grad=dict(max_norm=10.0))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=50),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=0, end=max_iters,
+         eta_min=1e-5)
+]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=20, log_metric_by_epoch=False),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False,
+                    interval=max_iters))
+env_cfg = dict(cudnn_benchmark=False)
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[[dict(type='HumanDetResize', scale=(256, 160),
+                          keep_ratio=True)],
+                    [
+                        dict(type='HumanDetRandomFlip', prob=0.),
+                        dict(type='HumanDetRandomFlip', prob=1.)
+                    ],
+                    [dict(type='LoadMultiPersonAnnotations',
+                          with_mask=False)],
+                    [dict(type='PackParsingDetInputs')]])
+]

@@ -1,0 +1,7 @@
+# Ablation (maximum over scales, with the joint loss), stage 2 on LIP:
+# fine-tunes ss-nan-max-stage1_r101-d8_1xb30-40e_lip-321x321.py with
+# L_SS-NAN (Eq. 4).
+_base_ = ['./ss-nan_r101-d8_1xb30-30e_lip-321x321.py']
+model = dict(aggregation=dict(_delete_=True, type='MaxAggregation'))
+load_from = ('work_dirs/ss-nan-max-stage1_r101-d8_1xb30-40e_lip-321x321/'
+             'epoch_40.pth')

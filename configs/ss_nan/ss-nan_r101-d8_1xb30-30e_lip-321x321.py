@@ -1,0 +1,28 @@
+# SS-NAN on LIP, training stage 2 (ss-nan.txt, Sec. 4.1; Table 1/2: mIoU
+# 47.92): fine-tune the stage-1 model with L_SS-NAN = L_parsing * L_joint
+# (Eq. 4) on the aggregate and on every scale, 30 epochs, same optimiser.
+_base_ = ['./ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321.py']
+model = dict(
+    backbone=dict(init_cfg=None),  # all weights come from load_from
+    decode_head=dict(
+        loss_joint=dict(
+            type='SSJointLoss',
+            # the nine joints (Sec. 3.3, Fig. 3), as LIP_METAINFO
+            # ['joint_groups'] in mmhumanparse/datasets/metainfo.py
+            joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ),
+                          (15, ), (16, ), (17, ), (18, ), (19, )],
+            loss_weight=1.0)))
+max_epochs = 30
+param_scheduler = [
+    dict(
+        type='PolyLR',
+        eta_min=0.0,
+        power=0.9,
+        begin=0,
+        end=max_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=max_epochs)
+load_from = ('work_dirs/ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321/'
+             'epoch_40.pth')

@@ -1,0 +1,28 @@
+# SS-NAN on PASCAL-Person-Part, training stage 2 (ss-nan.txt, Sec. 4.1;
+# Table 3: mIoU 62.44): fine-tune the stage-1 model with L_SS-NAN =
+# L_parsing * L_joint (Eq. 4), 30 epochs. PPP has no left/right parts and
+# no hat/face/shoe labels, so its joints are the centres of its six part
+# regions (PPP_METAINFO['joint_groups'] in mmhumanparse/datasets/metainfo.py;
+# the paper does not say which joints it used on PPP).
+_base_ = ['./ss-nan-stage1_r101-d8_1xb30-40e_ppp-321x321.py']
+model = dict(
+    backbone=dict(init_cfg=None),  # all weights come from load_from
+    decode_head=dict(
+        loss_joint=dict(
+            type='SSJointLoss',
+            joint_groups=[(1, ), (2, ), (3, ), (4, ), (5, ), (6, )],
+            loss_weight=1.0)))
+max_epochs = 30
+param_scheduler = [
+    dict(
+        type='PolyLR',
+        eta_min=0.0,
+        power=0.9,
+        begin=0,
+        end=max_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=max_epochs)
+load_from = ('work_dirs/ss-nan-stage1_r101-d8_1xb30-40e_ppp-321x321/'
+             'epoch_40.pth')

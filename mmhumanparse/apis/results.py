@@ -1,0 +1,95 @@
+"""Turn inference data samples into plain arrays and json records."""
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+
+def _numpy(x) -> np.ndarray:
+    if hasattr(x, 'tensor'):  # mmdet box types
+        x = x.tensor
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def label_map(sample) -> np.ndarray:
+    """(H, W) int64 part labels of ``sample.pred_sem_seg`` at the input
+    size (mmseg's ``data`` or mmdet's ``sem_seg`` key).
+
+    Raises:
+        KeyError: the sample has no ``pred_sem_seg``.
+    """
+    if 'pred_sem_seg' not in sample:
+        raise KeyError('the data sample has no pred_sem_seg')
+    pixel = sample.pred_sem_seg
+    key = 'data' if 'data' in pixel else 'sem_seg'
+    labels = _numpy(pixel.get(key))
+    return labels.reshape(labels.shape[-2:]).astype(np.int64)
+
+
+def logits(sample) -> Optional[np.ndarray]:
+    """(C, H, W) float32 ``seg_logits`` of a segmentor sample, else None."""
+    if 'seg_logits' not in sample:
+        return None
+    return _numpy(sample.seg_logits.data).astype(np.float32)
+
+
+def encode_rle(mask: np.ndarray) -> Dict:
+    """COCO RLE (``{'size': [H, W], 'counts': str}``) of an (H, W) mask."""
+    from pycocotools import mask as mask_utils
+    rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+    rle['counts'] = rle['counts'].decode('ascii')
+    return rle
+
+
+def decode_rle(rle: Dict) -> np.ndarray:
+    """(H, W) uint8 mask of a COCO RLE written by :func:`encode_rle`."""
+    from pycocotools import mask as mask_utils
+    rle = dict(rle, counts=rle['counts'].encode('ascii'))
+    return mask_utils.decode(rle)
+
+
+def persons_to_json(sample, score_thr: float = 0.0) -> List[Dict]:
+    """One record per detected person, best score first.
+
+    Args:
+        sample (DetDataSample): with ``pred_instances`` holding ``bboxes``
+            (N, 4) xyxy, ``scores`` (N,) and ``parsings`` (N, H, W) part
+            labels.
+        score_thr (float): drop persons scoring lower.
+
+    Returns:
+        list[dict]: ``{'bbox': [x1, y1, x2, y2], 'score': float,
+        'parts': {str(label): COCO RLE of that part, ...}}``; only the part
+        labels > 0 present in the person's map appear. Decode with
+        :func:`decode_rle` (or ``pycocotools.mask.decode``).
+    """
+    inst = sample.pred_instances
+    scores = _numpy(inst.scores).astype(np.float64).reshape(-1)
+    boxes = _numpy(inst.bboxes).astype(np.float64).reshape(-1, 4)
+    parsings = _numpy(inst.parsings) if 'parsings' in inst else None
+    records = []
+    for k in np.argsort(-scores, kind='stable'):
+        if scores[k] < score_thr:
+            continue
+        parts = {}
+        if parsings is not None:
+            for label in np.unique(parsings[k]):
+                if label > 0:
+                    parts[str(int(label))] = encode_rle(parsings[k] == label)
+        records.append(
+            dict(
+                bbox=[round(float(v), 2) for v in boxes[k]],
+                score=round(float(scores[k]), 5),
+                parts=parts))
+    return records
+
+
+def parts_from_json(record: Dict, shape) -> np.ndarray:
+    """(H, W) uint8 part map of one person record of
+    :func:`persons_to_json`."""
+    out = np.zeros(shape, np.uint8)
+    for label, rle in record['parts'].items():
+        out[decode_rle(rle).astype(bool)] = int(label)
+    return out

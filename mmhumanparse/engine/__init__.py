@@ -1,1 +1,0 @@
-"""Runner-level hooks (none yet)."""

@@ -1,0 +1,403 @@
+"""ParsingRCNN (Parsing R-CNN / RP R-CNN): combination, paper-size configs,
+flip augmentation, metrics from the detector's outputs, overfitting, toy
+training (slow) and use from a stock mmdet config."""
+import copy
+import glob
+import os.path as osp
+import time
+
+import numpy as np
+import pytest
+import torch
+from mmdet.structures import DetDataSample
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.structures import InstanceData, PixelData
+
+from mmhumanparse.converters import cihp_to_coco, dump_coco
+from mmhumanparse.models.detectors.parsing_rcnn import (combine_semantic,
+                                                        paint_parsings)
+from mmhumanparse.registry import DATASETS, MODELS
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+TOY = osp.join(REPO, 'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
+PAPER_CONFIGS = sorted(
+    glob.glob(osp.join(REPO, 'configs/parsing_rcnn/*_r50_*.py')) +
+    glob.glob(osp.join(REPO, 'configs/rp_rcnn/*_r50_*.py')))
+SPLIT = dict(train='instance-level_human_parsing/Training',
+             val='instance-level_human_parsing/Validation')
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def write_cihp_json(root: str, out_dir: str) -> dict:
+    """Convert a toy CIHP root's splits; returns {split: json path}."""
+    paths = {}
+    for split in ('train', 'val'):
+        paths[split] = osp.join(out_dir, f'cihp_{split}.json')
+        dump_coco(cihp_to_coco(root, split, verbose=False), paths[split])
+    return paths
+
+
+def toy_config(root: str, anns: dict, path: str = TOY) -> Config:
+    """The toy config pointed at a toy CIHP root (CPU, no work files)."""
+    cfg = Config.fromfile(path)
+    for name, split in (('train_dataloader', 'train'),
+                        ('val_dataloader', 'val'), ('test_dataloader',
+                                                    'val')):
+        ds = cfg[name].dataset
+        ds.data_root = root
+        ds.ann_file = anns[split]
+        ds.data_prefix = dict(img=SPLIT[split] + '/Images')
+        ds.global_seg_dir = SPLIT[split] + '/Category_ids'
+    for key in ('val_evaluator', 'test_evaluator'):
+        for metric in cfg[key]:
+            if 'CocoMetric' in metric.type:
+                metric.ann_file = anns['val']
+    return cfg
+
+
+@pytest.fixture(scope='module')
+def toy_cihp(toy_roots, tmp_path_factory):
+    root = toy_roots['CIHP']
+    return root, write_cihp_json(root, str(tmp_path_factory.mktemp('ann')))
+
+
+def fixed_batch(cfg: Config, n: int = 2, split: str = 'train') -> dict:
+    """One collated batch of the first ``n`` samples (flip off)."""
+    ds_cfg = copy.deepcopy(
+        cfg.train_dataloader.dataset
+        if split == 'train' else cfg.val_dataloader.dataset)
+    if split == 'train':
+        ds_cfg.pipeline = [
+            t for t in ds_cfg.pipeline if t.type != 'HumanDetRandomFlip'
+        ]
+    ds = DATASETS.build(ds_cfg)
+    return pseudo_collate([ds[i] for i in range(n)])
+
+
+def hand_made_batch(num_parts: int, size: int = 64) -> dict:
+    """One image with two persons, their part maps and the global map."""
+    torch.manual_seed(0)
+    parsings = torch.zeros((2, size, size), dtype=torch.uint8)
+    parsings[0, 8:56, 6:28] = 1
+    parsings[0, 30:56, 6:28] = num_parts - 1
+    parsings[1, 4:60, 34:60] = 2
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(size, size),
+            ori_shape=(size, size),
+            scale_factor=(1., 1.),
+            flip=False,
+            flip_direction=None))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor([[6., 8., 28., 56.], [34., 4., 60., 60.]]),
+        labels=torch.zeros(2, dtype=torch.long),
+        parsings=parsings)
+    sample.gt_sem_seg = PixelData(sem_seg=parsings.max(0)[0][None])
+    return dict(
+        inputs=[torch.randint(0, 255, (3, size, size), dtype=torch.uint8)],
+        data_samples=[sample])
+
+
+def flat_losses(losses: dict) -> dict:
+    """Loss terms only, per-level lists (RPN) summed."""
+    return {
+        k: sum(v) if isinstance(v, (list, tuple)) else v
+        for k, v in losses.items() if 'loss' in k
+    }
+
+
+def loss_sum(losses: dict) -> torch.Tensor:
+    return sum(flat_losses(losses).values())
+
+
+# --------------------------------------------------------------------------
+# combination (Fig. 4)
+# --------------------------------------------------------------------------
+def test_paint_and_combine_on_hand_made_case():
+    parsings = torch.tensor(
+        [[[0, 0, 3], [3, 0, 0]],  # A, score 0.9
+         [[4, 4, 4], [0, 0, 0]],  # B, score 0.5: A wins where both paint
+         [[5, 5, 5], [5, 5, 5]]],  # C, score 0.1: below the threshold
+        dtype=torch.uint8)
+    scores = torch.tensor([0.9, 0.5, 0.1])
+    inst = paint_parsings(parsings, scores, score_thr=0.3)
+    assert inst.tolist() == [[4, 4, 3], [3, 0, 0]]
+    global_map = torch.tensor([[0, 1, 1], [2, 2, 0]], dtype=torch.uint8)
+    # OR of (a) and (b); where both are parts and differ, (b) wins
+    assert combine_semantic(global_map, inst).tolist() == [[4, 4, 3],
+                                                           [3, 2, 0]]
+    assert combine_semantic(None, inst) is inst
+    assert paint_parsings(parsings[:0], scores[:0], 0.3).shape == (2, 3)
+
+
+# --------------------------------------------------------------------------
+# paper-size configs: build, one loss forward and one predict at 64 px
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    'path', PAPER_CONFIGS, ids=[osp.basename(p) for p in PAPER_CONFIGS])
+def test_paper_config_builds_and_runs(path):
+    cfg = Config.fromfile(path)
+    assert cfg.model.type == 'ParsingRCNN'
+    name = osp.basename(path)
+    num_parts = cfg.model.roi_head.parsing_head.num_classes
+    assert num_parts == (59 if 'mhp-v2' in name else 20)
+    assert (cfg.model.neck.type == 'GSEFPN') == ('rp-rcnn_' in name
+                                                 or 'rp-rcnn-gse' in name)
+    assert ('parsing_iou_head' in cfg.model.roi_head and
+            cfg.model.roi_head.parsing_iou_head is not None) == (
+                'rp-rcnn_' in name or 'rp-rcnn-prsn' in name)
+    # paper schedule (Sec. 4.1): batch 2 x 8, lr 0.02, 512 box RoIs
+    assert cfg.optim_wrapper.optimizer.lr == 0.02
+    assert cfg.train_dataloader.batch_size == 2
+    assert cfg.model.train_cfg.rcnn.sampler.num == 512
+    assert cfg.model.train_cfg.rcnn.max_parsing_rois_per_img == 16
+    iters = dict(cihp=135000, mhp=67500)['mhp' if 'mhp' in name else 'cihp']
+    assert cfg.train_cfg.max_iters == iters * (2 if '_6x_' in name else 1)
+    # keep the CPU cost small: 2 parsing RoIs, few proposals
+    cfg.model.backbone.init_cfg = None
+    cfg.model.train_cfg.rpn_proposal.max_per_img = 64
+    cfg.model.train_cfg.rcnn.max_parsing_rois_per_img = 2
+    cfg.model.test_cfg.rpn.max_per_img = 32
+    cfg.model.test_cfg.rcnn.max_per_img = 2
+    cfg.model.test_cfg.rcnn.score_thr = 0.0
+    model = MODELS.build(cfg.model)
+    data = model.data_preprocessor(hand_made_batch(num_parts), True)
+    losses = model(**data, mode='loss')
+    assert torch.isfinite(loss_sum(losses))
+    assert ('loss_semantic_seg' in losses) == (cfg.model.neck.type ==
+                                               'GSEFPN')
+    assert ('loss_parsing_iou' in losses) == model.roi_head.with_parsing_iou
+    model.eval()
+    with torch.no_grad():
+        out = model(
+            **model.data_preprocessor(hand_made_batch(num_parts), False),
+            mode='predict')[0]
+    pred = out.pred_instances
+    assert pred.parsings.shape[1:] == (64, 64)
+    assert pred.parsings.dtype == torch.uint8 and len(pred) <= 2
+    assert out.pred_sem_seg.sem_seg.shape == (1, 64, 64)
+
+
+# --------------------------------------------------------------------------
+# flip augmentation swaps part labels per person
+# --------------------------------------------------------------------------
+def test_flip_augmentation_swaps_part_labels_per_instance(toy_cihp):
+    root, anns = toy_cihp
+    cfg = toy_config(root, anns)
+    ds_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
+    base = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadMultiPersonAnnotations', with_mask=False)
+    ]
+    ds_cfg.pipeline = base + [dict(type='PackParsingDetInputs')]
+    plain = DATASETS.build(ds_cfg)[0]['data_samples']
+    ds_cfg.pipeline = base + [
+        dict(type='HumanDetRandomFlip', prob=1.0),
+        dict(type='PackParsingDetInputs')
+    ]
+    ds = DATASETS.build(ds_cfg)
+    flipped = ds[0]['data_samples']
+    lut = np.arange(256)
+    for a, b in ds.metainfo['flip_pairs']:
+        lut[a], lut[b] = b, a
+    src = plain.gt_instances.parsings.numpy()
+    got = flipped.gt_instances.parsings.numpy()
+    assert got.shape == src.shape and len(src) >= 2
+    swapped = False
+    for p_src, p_got in zip(src, got):  # each person on its own
+        np.testing.assert_array_equal(p_got, lut[p_src[:, ::-1]])
+        swapped |= bool((lut[p_src] != p_src).any())
+    assert swapped  # the toy persons do have left/right parts
+    np.testing.assert_array_equal(
+        flipped.gt_sem_seg.sem_seg[0].numpy(),
+        lut[plain.gt_sem_seg.sem_seg[0].numpy()[:, ::-1]])
+
+
+# --------------------------------------------------------------------------
+# the detector's outputs feed ParsingAPMetric, CocoMetric (tools/test.py)
+# --------------------------------------------------------------------------
+def test_metrics_run_on_detector_outputs(toy_cihp, tmp_path):
+    from mmengine.runner import Runner
+    root, anns = toy_cihp
+    cfg = toy_config(root, anns)
+    cfg.work_dir = str(tmp_path)
+    cfg.default_hooks.visualization = dict(type='mmdet.DetVisualizationHook')
+    cfg.model.test_cfg.rcnn.score_thr = 0.0
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    for key in ('AP_p50', 'AP_p_vol', 'PCP50', 'mIoU', 'coco/bbox_mAP'):
+        assert key in metrics and np.isfinite(metrics[key]), key
+    # and what the metric reads is what the detector writes
+    model = runner.model.eval()
+    with torch.no_grad():
+        out = model.test_step(fixed_batch(cfg, n=1, split='val'))[0]
+    h, w = out.ori_shape
+    assert out.pred_instances.parsings.shape[1:] == (h, w)
+    assert out.pred_instances.parsings.dtype == torch.uint8
+    assert out.pred_sem_seg.sem_seg.shape == (1, h, w)
+    assert out.gt_instances.parsings.shape[1:] == (h, w)
+
+
+# --------------------------------------------------------------------------
+# overfitting a fixed batch through the real toy config (<= 60 s)
+# --------------------------------------------------------------------------
+def test_toy_overfits_fixed_batch(toy_cihp):
+    root, anns = toy_cihp
+    cfg = toy_config(root, anns)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()
+    data = model.data_preprocessor(fixed_batch(cfg), True)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
+    history = []
+    start = time.time()
+    for _ in range(40):
+        losses = model(**copy.deepcopy(data), mode='loss')
+        opt.zero_grad()
+        loss_sum(losses).backward()
+        history.append({k: float(v) for k, v in flat_losses(losses).items()})
+        opt.step()
+    first = {k: np.mean([h[k] for h in history[:3]]) for k in history[0]}
+    last = {k: np.mean([h[k] for h in history[-3:]]) for k in history[0]}
+    for key in first:
+        assert last[key] < first[key], (key, first[key], last[key])
+    assert sum(last.values()) < 0.5 * sum(first.values())
+    for name, p in model.named_parameters():
+        assert p.grad is not None, name
+        assert torch.isfinite(p.grad).all(), name
+        assert p.grad.abs().sum() > 0, name
+    assert time.time() - start < 120
+
+
+# --------------------------------------------------------------------------
+# held-out toy training (slow)
+# --------------------------------------------------------------------------
+@pytest.mark.slow
+def test_toy_config_learns_toy_cihp(tmp_path):
+    from mmengine.runner import Runner
+
+    from mmhumanparse.testing import make_toy_data
+    root = make_toy_data(str(tmp_path / 'data'), 'cihp', num=24,
+                         seed=1)['CIHP']
+    anns = write_cihp_json(root, str(tmp_path / 'ann'))
+    cfg = toy_config(root, anns)
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1)
+    cfg.default_hooks.visualization = dict(type='mmdet.DetVisualizationHook')
+    cfg.randomness = dict(seed=0)
+    cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1  # validate once
+    runner = Runner.from_cfg(cfg)
+    losses = []
+
+    def record(_, batch_idx, data_batch=None, outputs=None):
+        losses.append({k: float(v) for k, v in outputs.items()
+                       if 'loss' in k})
+
+    from mmengine.hooks import Hook
+    hook = Hook()
+    hook.after_train_iter = record
+    runner.register_hook(hook)
+    runner.train()
+    metrics = runner.val_loop.run()
+    print('toy CIHP metrics:', metrics)
+    for key in losses[0]:
+        first = np.mean([h[key] for h in losses[:20]])
+        last = np.mean([h[key] for h in losses[-20:]])
+        assert last < first, (key, first, last)
+    assert metrics['AP_p50'] > 50
+
+
+# --------------------------------------------------------------------------
+# a stock mmdet config + custom_imports (configs/rp_rcnn/README.md)
+# --------------------------------------------------------------------------
+STOCK = '''
+_base_ = 'mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py'
+custom_imports = dict(imports=['mmhumanparse'], allow_failed_imports=False)
+model = dict(
+    type='mmhumanparse.ParsingRCNN',
+    roi_head=dict(
+        _delete_=True,
+        type='mmhumanparse.ParsingRoIHead',
+        bbox_roi_extractor=dict(
+            type='SingleRoIExtractor',
+            roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
+            out_channels=256,
+            featmap_strides=[4, 8, 16, 32]),
+        bbox_head=dict(
+            type='Shared2FCBBoxHead',
+            in_channels=256,
+            fc_out_channels=1024,
+            roi_feat_size=7,
+            num_classes=1,
+            bbox_coder=dict(
+                type='DeltaXYWHBBoxCoder',
+                target_means=[0., 0., 0., 0.],
+                target_stds=[0.1, 0.1, 0.2, 0.2]),
+            loss_cls=dict(type='CrossEntropyLoss', loss_weight=1.0),
+            loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
+        parsing_roi_extractor=dict(
+            type='SingleRoIExtractor',
+            roi_layer=dict(type='RoIAlign', output_size=32, sampling_ratio=2),
+            out_channels=256,
+            featmap_strides=[4]),
+        parsing_head=dict(type='mmhumanparse.GCEHead', num_classes=20)),
+    train_cfg=dict(rcnn=dict(max_parsing_rois_per_img=16)))
+dataset_type = 'mmhumanparse.CIHPInstanceDataset'
+data_root = 'data/CIHP/'
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='mmhumanparse.LoadMultiPersonAnnotations', with_mask=False),
+    dict(type='mmhumanparse.HumanDetResize', scale=(1333, 800),
+         keep_ratio=True),
+    dict(type='mmhumanparse.HumanDetRandomFlip', prob=0.5),
+    dict(type='mmhumanparse.PackParsingDetInputs')
+]
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/cihp_train.json',
+        data_prefix=dict(img='instance-level_human_parsing/Training/Images'),
+        global_seg_dir='instance-level_human_parsing/Training/Category_ids',
+        filter_cfg=dict(filter_empty_gt=True),
+        pipeline=train_pipeline))
+'''
+
+
+def test_stock_mmdet_config_trains_two_iterations(toy_cihp, tmp_path):
+    """The README's stock-mmdet config, run as mmdet's tools/train.py does
+    (Runner.from_cfg) for two iterations on toy CIHP."""
+    from mmengine.runner import Runner
+    root, anns = toy_cihp
+    path = tmp_path / 'parsing-rcnn_stock-mmdet.py'
+    path.write_text(STOCK)
+    cfg = Config.fromfile(str(path))
+    assert cfg.default_scope == 'mmdet'
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.model.backbone.init_cfg = None
+    cfg.model.train_cfg.rcnn.max_parsing_rois_per_img = 2  # CPU speed only
+    ds = cfg.train_dataloader.dataset
+    ds.data_root = root
+    ds.ann_file = anns['train']
+    ds.pipeline[2].scale = (128, 96)
+    cfg.train_dataloader.batch_size = 1
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2)
+    cfg.param_scheduler = []
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1)
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
+    cfg.log_processor = dict(by_epoch=False)
+    runner = Runner.from_cfg(cfg)
+    assert type(runner.model).__name__ == 'ParsingRCNN'
+    assert type(runner.model.roi_head).__name__ == 'ParsingRoIHead'
+    runner.train()
+    assert runner.iter == 2

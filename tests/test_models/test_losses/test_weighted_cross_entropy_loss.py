@@ -1,0 +1,36 @@
+"""WeightedCrossEntropyLoss: class weights with ignored pixels."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mmhumanparse.models.losses import WeightedCrossEntropyLoss
+
+
+def test_matches_torch_weighted_mean_and_ignores_255():
+    g = torch.Generator().manual_seed(0)
+    logits = torch.randn(2, 2, 6, 5, generator=g)
+    label = torch.randint(0, 2, (2, 6, 5), generator=g)
+    label[0, :2] = 255
+    loss = WeightedCrossEntropyLoss(class_weight=[1.0, 10.0], loss_weight=2)
+    ref = F.cross_entropy(
+        logits, label, weight=torch.tensor([1.0, 10.0]), ignore_index=255)
+    torch.testing.assert_close(loss(logits, label), 2 * ref)
+    # by hand on one pixel per class: (1 * ce0 + 10 * ce1) / 11
+    lg = torch.tensor([[[[2.0]], [[0.0]]], [[[0.0]], [[1.0]]]])
+    lb = torch.tensor([[[0]], [[1]]])
+    ce0 = -torch.log_softmax(torch.tensor([2.0, 0.0]), 0)[0]
+    ce1 = -torch.log_softmax(torch.tensor([0.0, 1.0]), 0)[1]
+    torch.testing.assert_close(
+        WeightedCrossEntropyLoss([1.0, 10.0])(lg, lb), (ce0 + 10 * ce1) / 11)
+    # only ignored pixels: zero, not NaN
+    assert loss(logits, torch.full_like(label, 255)) == 0
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='avg_non_ignore'):
+        WeightedCrossEntropyLoss([1.0, 2.0], avg_non_ignore=False)
+    with pytest.raises(ValueError, match='class_weight'):
+        WeightedCrossEntropyLoss([1.0])
+    with pytest.raises(ValueError, match='channels'):
+        WeightedCrossEntropyLoss([1.0, 2.0])(torch.zeros(1, 3, 2, 2),
+                                             torch.zeros(1, 2, 2).long())

@@ -1,0 +1,249 @@
+"""SS-NAN Share-Net segmentor: configs, scale loop, losses, predict, flip
+test, and learning (fast overfit; slow toy-LIP training)."""
+import copy
+import gc
+import glob
+import os.path as osp
+import re
+import time
+
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine import Config
+from mmengine.model import revert_sync_batchnorm
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from mmhumanparse.datasets.metainfo import LIP_METAINFO, PPP_METAINFO
+from mmhumanparse.models.segmentors import MultiScaleEncoderDecoder
+from mmhumanparse.structures.flip import swap_flip_channels
+from mmhumanparse.registry import MODELS
+
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+CFG_DIR = osp.join(REPO, 'configs', 'ss_nan')
+TOY = osp.join(CFG_DIR, 'ss-nan_r18-d8_1xb8-600iter_toy-lip-128x96.py')
+PAPER = osp.join(CFG_DIR, 'ss-nan_r101-d8_1xb30-30e_lip-321x321.py')
+LIP_PAIRS = [(14, 15), (16, 17), (18, 19)]
+
+
+def _toy_model(**model_opts):
+    model_cfg = copy.deepcopy(Config.fromfile(TOY).model)
+    for key, value in model_opts.items():
+        model_cfg[key] = value  # whole keys replaced, not merged
+    torch.manual_seed(0)
+    return MODELS.build(model_cfg)
+
+
+def _samples(n, h, w, c=20, seed=0, ori=None):
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for _ in range(n):
+        s = SegDataSample(
+            metainfo=dict(
+                img_shape=(h, w), pad_shape=(h, w), ori_shape=ori or (h, w),
+                flip_pairs=LIP_PAIRS))
+        s.gt_sem_seg = PixelData(
+            data=torch.randint(0, c, (1, h, w), generator=g))
+        out.append(s)
+    return out
+
+
+# ------------------------------------------------------------- configs
+def test_every_ss_nan_config_follows_the_paper_recipe():
+    names = sorted(glob.glob(osp.join(CFG_DIR, '*.py')))
+    assert len(names) >= 12
+    for path in names:
+        name = osp.basename(path)
+        cfg = Config.fromfile(path)
+        m = cfg.model
+        assert m.type == 'MultiScaleEncoderDecoder', name
+        assert tuple(m.scales) == (0.5, 0.75, 1.0), name
+        assert m.decode_head.loss_decode.avg_non_ignore, name
+        agg = {'avg': 'AverageAggregation', 'max': 'MaxAggregation'}
+        kind = re.match(r'ss-nan-(avg|max)', name)
+        assert m.aggregation.type == (agg[kind.group(1)] if kind else
+                                      'NeuralAggregation'), name
+        joint = m.decode_head.get('loss_joint')
+        assert (joint is None) == ('stage1' in name or 'nojoint' in name), \
+            name
+        if joint is not None:
+            meta = PPP_METAINFO if '_ppp-' in name else LIP_METAINFO
+            assert [tuple(g) for g in joint.joint_groups] == \
+                [tuple(g) for g in meta['joint_groups']], name
+        if 'toy' in name:
+            continue
+        # Sec. 4.1: the recipe of the paper-size configs
+        assert m.backbone.depth == 101 and m.backbone.type == \
+            'mmseg.ResNetV1c'
+        assert tuple(m.backbone.strides) == (1, 2, 1, 1)
+        assert tuple(m.backbone.dilations) == (1, 1, 2, 4)
+        assert cfg.train_dataloader.batch_size == 30
+        opt = cfg.optim_wrapper.optimizer
+        assert (opt.type, opt.lr, opt.momentum, opt.weight_decay) == (
+            'SGD', 0.001, 0.9, 0.0005)
+        assert cfg.optim_wrapper.paramwise_cfg.custom_keys[
+            'decode_head.conv_seg'].lr_mult == 10.
+        poly = cfg.param_scheduler[0]
+        assert poly.type == 'PolyLR' and poly.power == 0.9
+        pipe = {t.type: t for t in cfg.train_dataloader.dataset.pipeline}
+        assert tuple(pipe['RandomResize'].ratio_range) == (0.6, 1.4)
+        assert 'HumanRandomFlip' in pipe
+        assert cfg.crop_size == (321, 321)
+        if 'stage1' in name:
+            assert cfg.train_cfg.max_epochs == 40 and cfg.load_from is None
+        else:
+            assert cfg.train_cfg.max_epochs == 30
+            stage1 = re.sub(r'(ss-nan(-avg|-max)?)(-nojoint)?_(.*)-30e_',
+                            r'\1-stage1_\4-40e_', name)[:-3]
+            assert cfg.load_from == f'work_dirs/{stage1}/epoch_40.pth', name
+            assert osp.isfile(osp.join(CFG_DIR, stage1 + '.py'))
+
+
+def test_paper_config_builds_and_runs_one_forward():
+    cfg = Config.fromfile(PAPER)
+    model = revert_sync_batchnorm(MODELS.build(cfg.model)).eval()
+    # architecture against the paper (Sec. 3.1, 3.2, 4.1)
+    assert model.decode_head.conv_seg.weight.shape == (20, 3584, 3, 3)
+    assert model.aggregation.conv1.conv.weight.shape == (512, 60, 3, 3)
+    assert model.aggregation.conv2.weight.shape == (3, 512, 3, 3)
+    assert model.test_cfg.flip
+    inputs = torch.randn(1, 3, 65, 49)
+    with torch.no_grad():
+        logits, agg = model.multi_scale_forward(inputs)
+        out = model.predict(inputs, _samples(1, 65, 49))
+    assert [tuple(lg.shape[-2:]) for lg in logits] == [(4, 3), (7, 5),
+                                                       (9, 7)]
+    assert agg.shape == (1, 20, 9, 7)
+    assert out[0].pred_sem_seg.data.shape == (1, 65, 49)
+    del model
+    gc.collect()
+
+
+# --------------------------------------------------------- scale loop
+def test_scale_loop_and_deeply_supervised_losses():
+    model = _toy_model(test_cfg=dict(mode='whole', flip=False))
+    inputs = torch.randn(2, 3, 64, 48)
+    samples = _samples(2, 64, 48)
+    logits, agg = model.multi_scale_forward(inputs)
+    # one shared backbone and head at 0.5, 0.75, 1.0 (output stride 8)
+    assert [tuple(lg.shape) for lg in logits] == [(2, 20, 4, 3),
+                                                  (2, 20, 6, 5),
+                                                  (2, 20, 8, 6)]
+    assert agg.shape == (2, 20, 8, 6)
+    torch.testing.assert_close(agg.sum(1), torch.ones(2, 8, 6))
+    losses = model.loss(inputs, samples)
+    for prefix in ('decode.s0.5', 'decode.s0.75', 'decode.s1', 'decode.agg'):
+        for key in ('loss_ss_nan', 'parsing_ce', 'joint_l2'):
+            assert torch.isfinite(losses[f'{prefix}.{key}']), prefix
+    # the aggregate's parsing loss is -log r_y of the aggregate
+    label = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    model.eval()  # no batch-norm update between the two passes
+    with torch.no_grad():
+        _, agg = model.multi_scale_forward(inputs)
+        r = F.interpolate(agg, size=(64, 48), mode='bilinear')
+        ref = F.nll_loss(r.log(), label)
+        agg_losses = model.loss(inputs, samples)
+    torch.testing.assert_close(agg_losses['decode.agg.parsing_ce'], ref)
+
+
+def test_average_aggregation_and_test_scales():
+    model = _toy_model(
+        aggregation=dict(type='AverageAggregation'),
+        test_cfg=dict(mode='whole', scales=(0.5, 0.75, 1.0, 1.25))).eval()
+    inputs = torch.randn(1, 3, 64, 48)
+    with torch.no_grad():
+        logits, agg = model.multi_scale_forward(inputs)
+        probs = [
+            F.interpolate(lg.softmax(1), size=(8, 6), mode='bilinear')
+            for lg in logits
+        ]
+        torch.testing.assert_close(agg, torch.stack(probs).mean(0))
+        out = model.encode_decode(inputs, [{}])  # four test scales
+    assert out.shape == (1, 20, 64, 48)
+    neural = _toy_model(test_cfg=dict(mode='whole', scales=(0.5, 1.0)))
+    with pytest.raises(ValueError, match='scales'):
+        neural.encode_decode(inputs, [{}])
+
+
+def test_predict_returns_one_map_at_the_input_size():
+    model = _toy_model(test_cfg=dict(mode='whole', flip=True)).eval()
+    assert isinstance(model, MultiScaleEncoderDecoder)
+    inputs = torch.randn(2, 3, 64, 48)
+    with torch.no_grad():
+        out = model.predict(inputs, _samples(2, 64, 48))
+        bigger = model.predict(inputs, _samples(2, 64, 48, ori=(80, 60)))
+        model.test_cfg.flip = False
+        plain = model.predict(inputs, _samples(2, 64, 48))
+    assert len(out) == 2
+    for s in out:
+        assert s.pred_sem_seg.data.shape == (1, 64, 48)
+        assert s.seg_logits.data.shape == (20, 64, 48)
+    assert bigger[0].pred_sem_seg.data.shape == (1, 80, 60)
+    # without flip: the log-probabilities of the aggregate
+    torch.testing.assert_close(plain[0].seg_logits.data.exp().sum(0),
+                               torch.ones(64, 48))
+
+
+def test_flip_test_swaps_left_and_right():
+    model = _toy_model(test_cfg=dict(mode='whole', flip=True)).eval()
+    inputs = torch.randn(1, 3, 64, 48)
+    meta = [dict(flip_pairs=LIP_PAIRS, ori_shape=(64, 48))]
+    with torch.no_grad():
+        a = model.inference(inputs, meta)
+        b = model.inference(inputs.flip(-1), meta)
+    # flip + swap averaging makes the output mirror-equivariant
+    torch.testing.assert_close(b, swap_flip_channels(a.flip(-1), LIP_PAIRS))
+    assert (b - a.flip(-1)).abs().max() > 1e-4  # the swap matters
+
+
+# ------------------------------------------------------------ learning
+def test_toy_config_overfits_one_batch(toy_roots):
+    from mmhumanparse.testing.overfit import overfit_one_batch
+    res = overfit_one_batch(
+        TOY, steps=15, data_root=toy_roots['LIP'], batch_size=2)
+    print(f'overfit: first {res.first:.4f} last {res.last:.4f} '
+          f'({res.seconds:.1f} s, {res.num_params} params)')
+    res.assert_learns(ratio=0.5)
+    res.assert_all_grads()
+
+
+@pytest.mark.slow
+def test_toy_config_learns_toy_lip(tmp_path):
+    from mmengine.runner import Runner
+
+    from mmhumanparse.testing import make_toy_data
+    root = make_toy_data(str(tmp_path / 'toy'), dataset='lip', num=200,
+                         seed=1)['LIP']
+    iters = 600
+    opts = {
+        f'{split}_dataloader.{key}': value
+        for split in ('train', 'val', 'test')
+        for key, value in (('dataset.data_root', root), ('num_workers', 0),
+                           ('persistent_workers', False))
+    }
+    opts.update({
+        'train_cfg.max_iters': iters,
+        'train_cfg.val_interval': iters,
+        'default_hooks.checkpoint.interval': iters * 10,
+        'default_hooks.logger.interval': 10,
+        'randomness': dict(seed=0),
+        'work_dir': str(tmp_path / 'work'),
+    })
+    cfg = Config.fromfile(TOY)
+    cfg.merge_from_dict(opts)
+    cfg.default_hooks.pop('visualization')  # no images written
+    t0 = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    hub = runner.message_hub
+    ce = hub.get_scalar('train/decode.agg.parsing_ce').data[0]
+    joint = hub.get_scalar('train/decode.agg.joint_l2').data[0]
+    metrics = runner.val_loop.run()
+    print(f'toy LIP: parsing CE {ce[:5].mean():.3f} -> {ce[-10:].mean():.3f}'
+          f', L_joint {joint[:5].mean():.4f} -> {joint[-10:].mean():.4f}, '
+          f'mIoU {metrics["mIoU"]:.2f}, {time.time() - t0:.0f} s')
+    assert ce[-10:].mean() < 0.5 * ce[:5].mean()
+    assert joint[-10:].mean() < 0.5 * joint[:5].mean()
+    assert metrics['mIoU'] >= 60, metrics

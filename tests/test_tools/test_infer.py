@@ -1,0 +1,154 @@
+"""tools/infer.py on toy LIP with a tiny segmentor checkpoint: label PNGs
+equal inference_parser's labels, palette, overlays, logits, video frames,
+unreadable files; a multi-person detector's json and RLE."""
+import json
+import os
+import importlib.util
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from mmhumanparse.apis import (inference_parser, init_parser, label_map,
+                               list_images, logits, parts_from_json)
+from mmhumanparse.datasets.metainfo import LIP_METAINFO
+from mmhumanparse.testing.tiny_configs import tiny_lip_config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+INFER = osp.join(REPO, 'tools', 'infer.py')
+
+
+def _tool(rel_path: str):
+    """Import a script under tools/ as a module."""
+    path = osp.join(REPO, 'tools', rel_path)
+    spec = importlib.util.spec_from_file_location(
+        osp.splitext(osp.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def seg(toy_roots, tmp_path_factory):
+    """(config, checkpoint, model) of a tiny FCN with random weights."""
+    tmp = tmp_path_factory.mktemp('infer')
+    cfg = tmp / 'tiny.py'
+    cfg.write_text(tiny_lip_config(toy_roots['LIP']))
+    torch.manual_seed(0)
+    model = init_parser(str(cfg))
+    # a wide classifier so that random weights give many labels
+    torch.nn.init.normal_(model.decode_head.conv_seg.weight, std=1.0)
+    torch.nn.init.zeros_(model.decode_head.conv_seg.bias)
+    ckpt = tmp / 'tiny.pth'
+    torch.save(
+        dict(state_dict=model.state_dict(),
+             meta=dict(dataset_meta=dict(LIP_METAINFO))), ckpt)
+    return str(cfg), str(ckpt), init_parser(str(cfg), str(ckpt))
+
+
+@pytest.fixture()
+def folder(toy_roots, tmp_path):
+    """src/{a.jpg, sub/b.jpg, sub/broken.jpg (not an image)}."""
+    src = tmp_path / 'src'
+    (src / 'sub').mkdir(parents=True)
+    imgs = list_images(osp.join(toy_roots['LIP'], 'val_images'))
+    shutil.copy(imgs[0], src / 'a.jpg')
+    shutil.copy(imgs[1], src / 'sub' / 'b.jpg')
+    (src / 'sub' / 'broken.jpg').write_bytes(b'not a jpeg')
+    return src
+
+
+def test_folder_outputs(seg, folder, tmp_path, capsys):
+    main = _tool('infer.py').main
+    out = tmp_path / 'out'
+    code = main([
+        seg[0], seg[1],
+        str(folder), '--out-dir',
+        str(out), '--overlay', '--save-logits', '--batch-size', '2'
+    ])
+    printed = capsys.readouterr()
+    assert code == 1  # one unreadable file
+    assert 'broken.jpg' in printed.out
+    assert 'wrote 2 results' in printed.out and '1 failed' in printed.out
+    assert not (out / 'sub' / 'broken.png').exists()
+    for rel in ('a', osp.join('sub', 'b')):
+        sample = inference_parser(seg[2], str(folder / f'{rel}.jpg'))
+        png = Image.open(out / f'{rel}.png')
+        assert png.mode == 'P'
+        labels = np.array(png)
+        np.testing.assert_array_equal(labels, label_map(sample))
+        assert len(np.unique(labels)) > 1  # a non-trivial map
+        palette = np.array(png.getpalette()[:60]).reshape(20, 3)
+        np.testing.assert_array_equal(palette, LIP_METAINFO['palette'])
+        saved = np.load(out / f'{rel}_logits.npy')
+        assert saved.dtype == np.float16
+        ref = logits(sample)
+        assert saved.shape == ref.shape == (20, ) + labels.shape
+        np.testing.assert_allclose(saved, ref, rtol=1e-2, atol=1e-2)
+        overlay = cv2.imread(str(out / f'{rel}_overlay.jpg'))
+        assert overlay.shape[:2] == labels.shape
+
+
+def test_single_image(seg, folder, tmp_path, capsys):
+    out = tmp_path / 'one'
+    assert _tool('infer.py').main(
+        [seg[0], seg[1], str(folder / 'a.jpg'), '--out-dir', str(out)]) == 0
+    assert 'wrote 1 results' in capsys.readouterr().out
+    assert sorted(os.listdir(out)) == ['a.png']
+
+
+def test_exit_code_and_progress_subprocess(seg, folder, tmp_path):
+    proc = subprocess.run([
+        sys.executable, INFER, seg[0], seg[1],
+        str(folder), '--out-dir',
+        str(tmp_path / 'all')
+    ], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert 'could not be read' in proc.stdout
+    assert 'broken.jpg' in proc.stdout
+    assert 'ETA' in proc.stdout + proc.stderr  # progress bar
+    assert proc.stdout.strip().splitlines()[-1].startswith('wrote 2 results')
+
+
+def test_video_in_video_out(seg, toy_roots, tmp_path, capsys):
+    main = _tool('infer.py').main
+    imgs = list_images(osp.join(toy_roots['LIP'], 'val_images'))
+    frame0 = cv2.imread(imgs[0])
+    h, w = frame0.shape[:2]
+    src = str(tmp_path / 'clip.avi')
+    writer = cv2.VideoWriter(src, cv2.VideoWriter_fourcc(*'MJPG'), 5,
+                             (w, h))
+    for i in range(7):
+        writer.write(cv2.imread(imgs[i % len(imgs)]))
+    writer.release()
+    out = tmp_path / 'vid'
+    assert main([seg[0], seg[1], src, '--out-dir', str(out),
+                 '--batch-size', '3']) == 0
+    assert 'wrote 7 frames' in capsys.readouterr().out
+    cap = cv2.VideoCapture(str(out / 'clip.avi'))
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    assert len(frames) == 7
+    assert frames[0].shape == (h, w, 3)
+
+
+def test_bad_arguments(seg, tmp_path):
+    main = _tool('infer.py').main
+    with pytest.raises(FileNotFoundError, match='nowhere'):
+        main([seg[0], seg[1], str(tmp_path / 'nowhere'), '--out-dir', 'x'])
+    txt = tmp_path / 'a.txt'
+    txt.write_text('x')
+    with pytest.raises(ValueError, match='neither an image nor a video'):
+        main([seg[0], seg[1], str(txt), '--out-dir', 'x'])
+    with pytest.raises(SystemExit):
+        main([seg[0], seg[1], str(txt), '--out-dir', 'x', '--opacity', '2'])

@@ -1,0 +1,101 @@
+"""tools/deployment/pytorch2onnx.py: ONNX Runtime gives the labels of
+PyTorch (>= 99.9 % equal pixels) on toy images, for a stock mmseg
+EncoderDecoder and our single-person segmentors' toy configs."""
+import glob
+import importlib.util
+import os.path as osp
+
+import cv2
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from mmhumanparse.apis import inference_parser, init_parser, label_map
+from mmhumanparse.apis import list_images
+from mmhumanparse.datasets.metainfo import LIP_METAINFO
+from mmhumanparse.testing.tiny_configs import tiny_lip_config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def _tool(rel_path: str):
+    """Import a script under tools/ as a module."""
+    path = osp.join(REPO, 'tools', rel_path)
+    spec = importlib.util.spec_from_file_location(
+        osp.splitext(osp.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _toy(method: str) -> str:
+    found = sorted(glob.glob(osp.join(REPO, 'configs', method, '*toy*.py')))
+    assert found, f'no toy config under configs/{method}'
+    return found[0]
+
+
+def _checkpoint(cfg: str, out: str) -> str:
+    torch.manual_seed(0)
+    model = init_parser(cfg)
+    # a wide classifier so that random weights give many labels
+    torch.nn.init.normal_(model.decode_head.conv_seg.weight, std=1.0)
+    torch.nn.init.zeros_(model.decode_head.conv_seg.bias)
+    torch.save(
+        dict(state_dict=model.state_dict(),
+             meta=dict(dataset_meta=dict(LIP_METAINFO))), out)
+    return out
+
+
+@pytest.mark.parametrize('method', ['fcn-tiny', 'lipnet', 'c_dlinknet'])
+def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
+    main = _tool('deployment/pytorch2onnx.py').main
+    if method == 'fcn-tiny':
+        cfg = str(tmp_path / 'tiny.py')
+        with open(cfg, 'w') as f:
+            f.write(tiny_lip_config(toy_roots['LIP']))
+        shape = (64, 48)
+    else:
+        cfg, shape = _toy(method), (128, 96)
+    ckpt = _checkpoint(cfg, str(tmp_path / 'm.pth'))
+    out = str(tmp_path / 'm.onnx')
+    code = main([cfg, ckpt, '--shape', *map(str, shape), '--out', out,
+                 '--verify', '--verify-num', '3'])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    share = float(printed.split('ONNX Runtime vs PyTorch: ')[1].split()[0])
+    assert share >= 99.9
+    graph = onnx.load(out).graph
+    dims = [d.dim_value for d in graph.input[0].type.tensor_type.shape.dim]
+    assert dims == [1, 3, *shape]
+    assert [o.name for o in graph.output] == ['logits', 'labels']
+
+
+def test_graph_includes_preprocessing(toy_roots, tmp_path):
+    """ONNX labels on a raw BGR toy image at the export size equal
+    inference_parser's (whose resize is then the identity)."""
+    tool = _tool('deployment/pytorch2onnx.py')
+    export_onnx, load_parser, ort_session = (tool.export_onnx,
+                                             tool.load_parser,
+                                             tool.ort_session)
+    cfg = _toy('lipnet')
+    ckpt = _checkpoint(cfg, str(tmp_path / 'm.pth'))
+    path = list_images(osp.join(toy_roots['LIP'], 'val_images'))[0]
+    img = cv2.imread(path)
+    assert img.shape[:2] == (128, 96)
+    out = str(tmp_path / 'm.onnx')
+    export_onnx(load_parser(cfg, ckpt), (128, 96), out)
+    x = img.transpose(2, 0, 1)[None].astype(np.float32)
+    got = ort_session(out).run(['labels'], {'img': x})[0][0]
+    ref = label_map(inference_parser(init_parser(cfg, ckpt), path))
+    assert len(np.unique(ref)) > 1
+    assert (got == ref).mean() >= 0.999
+
+
+def test_rejects_detectors_and_bad_shape(tmp_path):
+    tool = _tool('deployment/pytorch2onnx.py')
+    ExportableParser, parse_args = tool.ExportableParser, tool.parse_args
+    with pytest.raises(TypeError, match='EncoderDecoder'):
+        ExportableParser(torch.nn.Conv2d(3, 3, 1), (8, 8))
+    with pytest.raises(SystemExit):
+        parse_args(['c.py', 'm.pth', '--shape', '8'])
