@@ -1,7 +1,8 @@
 # Toy RP R-CNN for CPU: a narrow ResNet-18 (GN), GSE-FPN (32-d), GCE head on
-# 16 x 16 RoIs (64 x 64 part logits), PRSN; toy CIHP (160 x 160 images,
-# tools/make_toy_data.py + tools/dataset_converters/cihp2coco.py), a few
-# hundred iterations. Same modules and losses as the paper-size config.
+# 16 x 16 RoIs (16-d ASPP, 32-d convs, 64 x 64 part logits), PRSN; toy
+# CIHP (160 x 160 images, tools/make_toy_data.py +
+# tools/dataset_converters/cihp2coco.py), a few hundred iterations. Same
+# modules and losses as the paper-size config.
 _base_ = [
     '../_base_/models/parsing-rcnn_r50_fpn.py',
     '../_base_/datasets/cihp_instance.py', '../_base_/detector_runtime.py'
@@ -40,14 +41,14 @@ model = dict(
         parsing_head=dict(
             in_channels=width,
             roi_feat_size=16,
-            aspp_channels=width,
+            aspp_channels=16,
             aspp_dilations=(1, 3, 6, 9),
-            conv_out_channels=64,
+            conv_out_channels=32,
             norm_cfg=gn),
         parsing_iou_head=dict(
             type='ParsingIoUHead',
             num_classes=num_parts,
-            in_channels=64,
+            in_channels=32,
             num_convs=2,
             conv_out_channels=32,
             num_fcs=2,

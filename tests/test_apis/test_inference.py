@@ -1,6 +1,5 @@
 """init_parser / inference_parser: segmentors (tiny toy-LIP FCN) and a stub
 multi-person detector; every input kind, errors and the dataset meta."""
-import os
 import os.path as osp
 import shutil
 

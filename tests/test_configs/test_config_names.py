@@ -213,8 +213,10 @@ def test_runtime_bases_split_by_pipeline():
     assert det.visualizer.type == 'mmdet.DetLocalVisualizer'
     assert det.default_hooks.visualization.type == 'mmdet.DetVisualizationHook'
     assert 'tta_model' not in det
+    # (+ auto_scale_lr, which mmdet's schedules carry with the lr)
     allowed = {'optimizer', 'optim_wrapper', 'param_scheduler', 'train_cfg',
-               'val_cfg', 'test_cfg', 'max_iters', 'max_epochs'}
+               'val_cfg', 'test_cfg', 'max_iters', 'max_epochs',
+               'auto_scale_lr'}
     for path in glob.glob(osp.join(CFG_DIR, '_base_', 'schedules', '*.py')):
         keys = set(Config.fromfile(path).keys())
         assert keys <= allowed, (path, keys - allowed)

@@ -196,10 +196,9 @@ def test_lip_multitask_pipeline_packs_targets(toy_roots):
         s.gt_joints.centers[0].numpy(), [xs.mean(), ys.mean()], atol=1e-3)
     # left-arm joint (index 3) is the centre of label 14 after the flip
     ys, xs = np.nonzero(seg == 14)
-    if len(xs):
-        np.testing.assert_allclose(
-            s.gt_joints.centers[3].numpy(), [xs.mean(), ys.mean()],
-            atol=1e-3)
+    assert len(xs) > 0  # the toy person has a left arm
+    np.testing.assert_allclose(
+        s.gt_joints.centers[3].numpy(), [xs.mean(), ys.mean()], atol=1e-3)
     # heatmap peaks sit at the flipped, visible keypoints
     vis = s.gt_keypoints.visible.numpy() > 0
     k = s.gt_keypoints.keypoints.numpy()
@@ -210,6 +209,10 @@ def test_lip_multitask_pipeline_packs_targets(toy_roots):
         assert abs(y - k[j, 1] / 4) <= 0.5 + 1e-6
     edge = s.gt_edge_map.data[0].numpy()
     assert set(np.unique(edge)) <= {0, 1, 255} and edge.sum() > 0
+    # the edge is made on the flipped labels (after the flip)
+    from mmhumanparse.datasets.transforms import GenerateEdge
+    ref = GenerateEdge(edge_width=3)(dict(gt_seg_map=seg.astype(np.uint8)))
+    np.testing.assert_array_equal(edge, ref['gt_edge_map'])
 
 
 @pytest.mark.parametrize('name', ['LIP', 'ATR', 'PPP', 'CIHP'])

@@ -90,5 +90,5 @@ def test_runnable_blocks(doc, tmp_path):
         proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=600)
         assert proc.returncode == 0, (
-            f'{doc} block {n} failed:\n{code}\n--- stdout\n{proc.stdout[-3000:]}'
-            f'\n--- stderr\n{proc.stderr[-5000:]}')
+            f'{doc} block {n} failed:\n{code}\n--- stdout\n'
+            f'{proc.stdout[-3000:]}\n--- stderr\n{proc.stderr[-5000:]}')

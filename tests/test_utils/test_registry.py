@@ -21,50 +21,80 @@ NODES = {
     for name, node in vars(registry_module).items()
     if isinstance(node, Registry) and node.scope == 'mmhumanparse'
 }
-# a fresh interpreter: import only the registry, let the node import its
-# locations the way mmengine does when it builds from the node
-PROBE = ('import json, sys\n'
-         'import mmhumanparse.registry as R\n'
-         'node = getattr(R, sys.argv[1])\n'
-         'node.import_from_location()\n'
-         'print(json.dumps(sorted(node.module_dict)))\n')
+# One interpreter imports only our registry (plus the heavy third-party
+# packages, which never register into our nodes); then, per node, a forked
+# child lets the node import its ``locations`` the way mmengine does when it
+# builds from the node, and reports the names registered in it.
+PROBE = """
+import json, os, sys
+import mmhumanparse.registry as R
+import torch, mmcv.ops, mmengine.runner  # noqa
+import mmseg.datasets, mmseg.evaluation, mmseg.models  # noqa
+import mmdet.datasets, mmdet.evaluation, mmdet.models  # noqa
+assert not [m for m in sys.modules
+            if m.startswith('mmhumanparse.') and m != 'mmhumanparse.registry'
+            and m != 'mmhumanparse.version']
+out = {}
+for name in sys.argv[1:]:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            node = getattr(R, name)
+            node.import_from_location()
+            msg = json.dumps(sorted(node.module_dict))
+        except BaseException as e:
+            msg = json.dumps({'error': repr(e)})
+        os.write(w, msg.encode())
+        os._exit(0)
+    os.close(w)
+    data = b''
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    out[name] = json.loads(data)
+print('PROBE', json.dumps(out))
+"""
+WITH_LOCATIONS = sorted(n for n, node in NODES.items() if node._locations)
 
 
-def test_registry_nodes_are_children_of_mmengine_root():
-    from mmengine.registry import DATASETS as ROOT
-    from mmhumanparse.registry import DATASETS, MODELS, TRANSFORMS
-    assert DATASETS.parent is ROOT and DATASETS.scope == 'mmhumanparse'
-    assert 'LIPDataset' in DATASETS.module_dict
-    assert 'HumanRandomFlip' in TRANSFORMS.module_dict
-    assert 'CDLinkNetHead' in MODELS.module_dict
-    # mmseg's own LIPDataset is untouched (no registration into mmseg)
-    from mmseg.registry import DATASETS as SEG
-    assert SEG.get('LIPDataset').__module__.startswith('mmseg.')
-
-
-def test_nodes_found():
-    assert {'MODELS', 'DATASETS', 'TRANSFORMS', 'METRICS', 'VISUALIZERS',
-            'CODECS', 'HOOKS'} <= set(NODES)
-
-
-@pytest.mark.parametrize(
-    'name', sorted(n for n, node in NODES.items() if node.module_dict))
-def test_registered_names_import_through_locations(name):
-    """The session registered everything (conftest); a fresh process that
-    only lets the node import its ``locations`` must find every name."""
-    node = NODES[name]
-    expected = set(node.module_dict)
-    assert node._locations, f'{name} holds {sorted(expected)} but has no ' \
-        'locations'
+@pytest.fixture(scope='module')
+def probed():
+    """{node name: names registered by importing its locations alone}."""
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep +
                os.environ.get('PYTHONPATH', ''))
-    proc = subprocess.run([sys.executable, '-c', PROBE, name], cwd=REPO,
-                          env=env, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, '-c', PROBE] + WITH_LOCATIONS,
+                          cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    found = set(json.loads(proc.stdout.strip().splitlines()[-1]))
-    assert expected <= found, f'{name}: not reachable through ' \
-        f'{node._locations}: {sorted(expected - found)}'
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith('PROBE ')]
+    return json.loads(line[-1][len('PROBE '):])
+
+
+def test_nodes_with_names_have_locations():
+    """(the session registered every module: conftest)"""
+    assert NODES['MODELS'].module_dict  # registration happened
+    for name, node in NODES.items():
+        if node.module_dict:
+            assert node._locations, f'{name} holds ' \
+                f'{sorted(node.module_dict)} but has no locations'
+
+
+@pytest.mark.parametrize('name', WITH_LOCATIONS)
+def test_registered_names_import_through_locations(name, probed):
+    """Every name the session registered in the node is found by a fresh
+    process that only lets the node import its ``locations``."""
+    found = probed[name]
+    assert isinstance(found, list), f'{name}: importing ' \
+        f'{NODES[name]._locations} failed: {found}'
+    expected = set(NODES[name].module_dict)
+    assert expected <= set(found), f'{name}: not reachable through ' \
+        f'{NODES[name]._locations}: {sorted(expected - set(found))}'
 
 
 @pytest.mark.parametrize('name', sorted(NODES))

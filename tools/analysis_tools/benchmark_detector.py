@@ -52,8 +52,8 @@ def load(path: str, boxes: int):
     rcnn = cfg.model.test_cfg.rcnn
     rcnn.score_thr = 0.0
     rcnn.max_per_img = boxes
-    cfg.model.test_cfg.rpn.max_per_img = max(boxes * 10,
-                                             cfg.model.test_cfg.rpn.max_per_img)
+    rpn = cfg.model.test_cfg.rpn
+    rpn.max_per_img = max(boxes * 10, rpn.max_per_img)
     scope = cfg.get('default_scope', 'mmdet')
     return cfg, build_model(cfg), scope
 

@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+from mmseg.models.losses import accuracy
 from mmseg.models.utils import resize
 from torch import Tensor
 
@@ -91,6 +92,9 @@ class SSNANHead(BaseDecodeHead):
                      batch_data_samples: list) -> dict:
         """L_parsing, or L_SS-NAN = L_parsing * L_joint (Eq. 4).
 
+        ``BaseDecodeHead.loss_by_feat`` with the logits resized once for
+        both factors (and not at all when already at the label size).
+
         Args:
             seg_logits (Tensor): (N, C, h, w) logits (or log-probabilities);
                 resized bilinearly to the label size.
@@ -101,22 +105,38 @@ class SSNANHead(BaseDecodeHead):
             with ``loss_joint``: ``loss_ss_nan``, ``parsing_ce``,
             ``joint_l2`` and ``acc_seg``.
         """
-        losses = super().loss_by_feat(seg_logits, batch_data_samples)
+        seg_label = self._stack_batch_gt(batch_data_samples)
+        if seg_logits.shape[-2:] != seg_label.shape[-2:]:
+            seg_logits = resize(
+                seg_logits,
+                size=seg_label.shape[-2:],
+                mode='bilinear',
+                align_corners=self.align_corners)
+        seg_weight = self.sampler.sample(seg_logits, seg_label) \
+            if self.sampler is not None else None
+        seg_label = seg_label.squeeze(1)
+        losses_decode = self.loss_decode if isinstance(
+            self.loss_decode, nn.ModuleList) else [self.loss_decode]
+        losses = dict()
+        for loss_decode in losses_decode:
+            value = loss_decode(
+                seg_logits,
+                seg_label,
+                weight=seg_weight,
+                ignore_index=self.ignore_index)
+            name = loss_decode.loss_name
+            losses[name] = losses[name] + value if name in losses else value
+        acc = accuracy(seg_logits, seg_label, ignore_index=self.ignore_index)
         if self.loss_joint is None:
+            losses['acc_seg'] = acc
             return losses
-        parsing = sum(v for k, v in losses.items() if k.startswith('loss'))
-        seg_label = self._stack_batch_gt(batch_data_samples).squeeze(1)
-        seg_logits = resize(
-            seg_logits,
-            size=seg_label.shape[-2:],
-            mode='bilinear',
-            align_corners=self.align_corners)
+        parsing = sum(losses.values())
         joint = self.loss_joint(seg_logits, seg_label)
         return dict(
             loss_ss_nan=parsing * joint,
             parsing_ce=parsing.detach(),
             joint_l2=joint.detach(),
-            acc_seg=losses['acc_seg'])
+            acc_seg=acc)
 
 
 def _check_probs(probs: Sequence[Tensor], who: str) -> Tensor:

@@ -80,8 +80,7 @@ class SSJointLoss(nn.Module):
                 'SSJointLoss: expected seg_logits (N, C, H, W) and seg_label '
                 f'(N, H, W), got {tuple(seg_logits.shape)} and '
                 f'{tuple(seg_label.shape)}')
-        n, c, h, w = seg_logits.shape[0], seg_logits.shape[1], \
-            seg_label.shape[1], seg_label.shape[2]
+        c, (h, w) = seg_logits.shape[1], seg_label.shape[1:]
         if seg_logits.shape[2:] != seg_label.shape[1:]:
             seg_logits = F.interpolate(
                 seg_logits, size=(h, w), mode='bilinear', align_corners=False)
@@ -91,12 +90,11 @@ class SSJointLoss(nn.Module):
             raise ValueError(
                 f'SSJointLoss: seg_label holds labels outside [0, {c}) other '
                 f'than ignore_index={self.ignore_index}')
-        probs = seg_logits.softmax(dim=1) * valid.unsqueeze(1)
-        onehot = F.one_hot(
-            torch.where(valid, label, torch.full_like(label, c)),
-            c + 1)[..., :c].permute(0, 3, 1, 2).to(probs.dtype)
-        pred, _ = self.codec.batch_decode(probs)
+        mask = valid.unsqueeze(1).to(seg_logits.dtype)  # (N, 1, H, W)
+        pred, _ = self.codec.batch_decode(seg_logits.softmax(dim=1) * mask)
         with torch.no_grad():
+            onehot = torch.zeros_like(seg_logits).scatter_(
+                1, (label * valid).unsqueeze(1), mask)
             gt, gt_mass = self.codec.batch_decode(onehot)
         scale = pred.new_tensor([w, h])
         present = (gt_mass > 0).to(pred.dtype)  # (N, J)

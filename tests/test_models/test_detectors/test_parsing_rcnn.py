@@ -4,7 +4,6 @@ training (slow) and use from a stock mmdet config."""
 import copy
 import glob
 import os.path as osp
-import time
 
 import numpy as np
 import pytest
@@ -134,6 +133,43 @@ def test_paint_and_combine_on_hand_made_case():
     assert paint_parsings(parsings[:0], scores[:0], 0.3).shape == (2, 3)
 
 
+def test_flip_tta_unflips_and_swaps_part_maps():
+    from mmhumanparse.models.detectors import ParsingDetTTAModel
+    pairs = ((1, 2), )
+    person = torch.zeros((1, 4, 6), dtype=torch.uint8)
+    person[0, 1:3, 0:2] = 1  # a "left" part on the image's left
+    person[0, 1:3, 2] = 3
+
+    def view(flip, maps, box, score):
+        s = DetDataSample(
+            metainfo=dict(ori_shape=(4, 6), flip=flip,
+                          flip_direction='horizontal' if flip else None,
+                          flip_pairs=pairs))
+        s.pred_instances = InstanceData(
+            bboxes=torch.tensor([box]), scores=torch.tensor([score]),
+            labels=torch.tensor([0]), parsings=maps)
+        s.pred_sem_seg = PixelData(sem_seg=maps.max(0)[0][None])
+        return s
+
+    # the flipped view sees the person mirrored with sides swapped
+    mirrored = torch.tensor([0, 2, 1, 3])[person.long().flip(-1)].to(
+        torch.uint8)
+    from mmengine.model import BaseModel
+    tta = ParsingDetTTAModel(
+        module=BaseModel(),  # unused by merge_preds
+        tta_cfg=dict(nms=dict(type='nms', iou_threshold=0.5), max_per_img=5))
+    merged = tta.merge_preds([[
+        view(False, person, [0., 1., 3., 3.], 0.6),
+        view(True, mirrored, [3., 1., 6., 3.], 0.9)
+    ]])[0]
+    inst = merged.pred_instances
+    assert len(inst) == 1  # same person in both views: NMS keeps one
+    torch.testing.assert_close(inst.scores, torch.tensor([0.9]))
+    torch.testing.assert_close(inst.bboxes, torch.tensor([[0., 1., 3., 3.]]))
+    assert torch.equal(inst.parsings, person)  # un-flipped and swapped back
+    assert torch.equal(merged.pred_sem_seg.sem_seg, person)
+
+
 # --------------------------------------------------------------------------
 # paper-size configs: build, one loss forward and one predict at 64 px
 # --------------------------------------------------------------------------
@@ -246,6 +282,11 @@ def test_metrics_run_on_detector_outputs(toy_cihp, tmp_path):
 # overfitting a fixed batch through the real toy config (<= 60 s)
 # --------------------------------------------------------------------------
 def test_toy_overfits_fixed_batch(toy_cihp):
+    """Every loss falls on a fixed batch (the PRSN's MSE regresses a target
+    that moves as the parsing improves, from ~0: it must stay small while
+    the parsing loss falls), the sum at least halves, and every parameter
+    gets a finite non-zero gradient (checked after the first steps: the
+    non-local block's output conv starts at zero, as in mmcv)."""
     root, anns = toy_cihp
     cfg = toy_config(root, anns)
     torch.manual_seed(0)
@@ -255,23 +296,27 @@ def test_toy_overfits_fixed_batch(toy_cihp):
     data = model.data_preprocessor(fixed_batch(cfg), True)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
     history = []
-    start = time.time()
-    for _ in range(40):
-        losses = model(**copy.deepcopy(data), mode='loss')
+    for _ in range(30):
+        losses = flat_losses(model(**copy.deepcopy(data), mode='loss'))
         opt.zero_grad()
-        loss_sum(losses).backward()
-        history.append({k: float(v) for k, v in flat_losses(losses).items()})
+        sum(losses.values()).backward()
+        history.append({k: v.item() for k, v in losses.items()})
         opt.step()
     first = {k: np.mean([h[k] for h in history[:3]]) for k in history[0]}
     last = {k: np.mean([h[k] for h in history[-3:]]) for k in history[0]}
+    assert set(first) == {
+        'loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
+        'loss_parsing', 'loss_parsing_iou', 'loss_semantic_seg'
+    }
     for key in first:
-        assert last[key] < first[key], (key, first[key], last[key])
+        if key != 'loss_parsing_iou':
+            assert last[key] < first[key], (key, first[key], last[key])
+    assert last['loss_parsing_iou'] < 0.02
     assert sum(last.values()) < 0.5 * sum(first.values())
     for name, p in model.named_parameters():
         assert p.grad is not None, name
         assert torch.isfinite(p.grad).all(), name
         assert p.grad.abs().sum() > 0, name
-    assert time.time() - start < 120
 
 
 # --------------------------------------------------------------------------
@@ -308,7 +353,10 @@ def test_toy_config_learns_toy_cihp(tmp_path):
     for key in losses[0]:
         first = np.mean([h[key] for h in losses[:20]])
         last = np.mean([h[key] for h in losses[-20:]])
-        assert last < first, (key, first, last)
+        if key == 'loss_parsing_iou':  # regresses a target rising from ~0
+            assert last < 0.05, (key, first, last)
+        else:
+            assert last < first, (key, first, last)
     assert metrics['AP_p50'] > 50
 
 
@@ -381,7 +429,11 @@ def test_stock_mmdet_config_trains_two_iterations(toy_cihp, tmp_path):
     assert cfg.default_scope == 'mmdet'
     cfg.work_dir = str(tmp_path / 'work')
     cfg.model.backbone.init_cfg = None
-    cfg.model.train_cfg.rcnn.max_parsing_rois_per_img = 2  # CPU speed only
+    # CPU speed only: 2 parsing RoIs of 16 x 16, a narrow GCE head
+    cfg.model.train_cfg.rcnn.max_parsing_rois_per_img = 2
+    cfg.model.roi_head.parsing_roi_extractor.roi_layer.output_size = 16
+    cfg.model.roi_head.parsing_head.update(
+        roi_feat_size=16, aspp_channels=32, conv_out_channels=64)
     ds = cfg.train_dataloader.dataset
     ds.data_root = root
     ds.ann_file = anns['train']

@@ -119,8 +119,8 @@ def test_loss_keys_and_gradients():
     for key in ('loss_cls', 'loss_bbox', 'loss_parsing', 'loss_parsing_iou'):
         assert torch.isfinite(losses[key]), key
     sum(v for k, v in losses.items() if 'loss' in k).backward()
-    for name in ('parsing_head.deconv.weight', 'parsing_iou_head.fc_iou.weight',
-                 'bbox_head.fc_cls.weight'):
+    for name in ('parsing_head.deconv.weight',
+                 'parsing_iou_head.fc_iou.weight', 'bbox_head.fc_cls.weight'):
         grad = dict(head.named_parameters())[name].grad
         assert grad is not None and grad.abs().sum() > 0, name
 

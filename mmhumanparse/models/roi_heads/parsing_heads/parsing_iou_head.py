@@ -140,8 +140,9 @@ class ParsingIoUHead(BaseModule):
             return dict(loss_parsing_iou=iou_preds.sum() * 0)
         return dict(loss_parsing_iou=self.loss_iou(iou_preds, targets))
 
-    def predict_by_feat(self, iou_preds: Tuple[Tensor],
-                        results_list: List[InstanceData]) -> List[InstanceData]:
+    def predict_by_feat(
+            self, iou_preds: Tuple[Tensor],
+            results_list: List[InstanceData]) -> List[InstanceData]:
         """Final score sqrt(S_cls * S_iou) (Sec. 3.5), S_iou clamped to
         [0, 1]; the box score is kept as ``bbox_scores``, the predicted IoU
         as ``iou_scores``."""
