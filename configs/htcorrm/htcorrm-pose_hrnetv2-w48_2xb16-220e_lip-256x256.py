@@ -34,11 +34,15 @@ model = dict(
         loss_edge=dict(loss_weight=0.0025)))
 
 # the test pipeline must leave the GT keypoints in original-image pixels
-# (PCKhMetric); KeyMapper hides them from Resize
+# (PCKhMetric): KeyMapper hides them from Resize and takes back only the
+# resized image and its geometry
 pose_test_resize = dict(
     type='KeyMapper',
     mapping=dict(gt_keypoints=...),
-    auto_remap=True,
+    remapping={k: k
+               for k in ('img', 'img_shape', 'scale', 'scale_factor',
+                         'keep_ratio')},
+    auto_remap=False,
     transforms=[dict(type='Resize', scale=(256, 256), keep_ratio=True)])
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -5,6 +5,8 @@ from typing import List
 import numpy as np
 from mmseg.datasets import BaseSegDataset
 
+from mmhumanparse.structures.flip import check_flip_pairs
+
 
 class ParsingDatasetMixin:
     """Adds human-parsing checks to an mmseg ``BaseSegDataset``.
@@ -43,6 +45,8 @@ class ParsingDatasetMixin:
         num_classes = len(self.metainfo['classes'])
         flip_pairs = tuple(
             tuple(p) for p in self.metainfo.get('flip_pairs', ()))
+        check_flip_pairs(
+            flip_pairs, num_classes, name=f'{type(self).__name__} metainfo')
         joint_flip_pairs = tuple(
             tuple(p) for p in self.metainfo.get('joint_flip_pairs', ()))
         for info in data_list:

@@ -9,6 +9,8 @@ from typing import List
 
 from mmdet.datasets import BaseDetDataset
 
+from mmhumanparse.structures.flip import check_flip_pairs
+
 
 class MultiPersonParsingDataset(BaseDetDataset):
     """Base of ``CIHPInstanceDataset`` and ``MHPv2Dataset`` (mmdet pipeline).
@@ -49,7 +51,9 @@ class MultiPersonParsingDataset(BaseDetDataset):
         for ann in coco['annotations']:
             per_image.setdefault(ann['image_id'], []).append(ann)
         num_classes = len(self.metainfo['part_classes'])
-        flip_pairs = tuple(tuple(p) for p in self.metainfo['flip_pairs'])
+        flip_pairs = check_flip_pairs(
+            self.metainfo['flip_pairs'], num_classes,
+            name=f'{type(self).__name__} metainfo')
         data_list = []
         for img in coco['images']:
             img_path = osp.join(img_dir, img['file_name'])

@@ -57,6 +57,16 @@ def _csv_row(img_id: str, kpts: np.ndarray, rng, size) -> str:
 
 
 def write_single(ds: str, root: str, split: str, n: int, rng, size):
+    """Write ``n`` one-person images of a LIP / ATR / PPP split.
+
+    Args:
+        ds (str): ``'lip'``, ``'atr'`` or ``'ppp'``.
+        root (str): dataset root.
+        split (str): ``'train'`` or ``'val'``.
+        n (int): number of images.
+        rng (np.random.Generator): the split's random stream.
+        size (tuple[int, int]): image (H, W).
+    """
     sampler = OutfitSampler(ds, rng)
     colors = class_colors(len(CLASSES[ds]))
     textures = class_textures(len(CLASSES[ds]))
@@ -90,6 +100,8 @@ def write_single(ds: str, root: str, split: str, n: int, rng, size):
 
 
 def write_multi(ds: str, root: str, split: str, n: int, rng, size):
+    """Write ``n`` multi-person images of a CIHP / MHP-v2 split (arguments
+    as :func:`write_single`, ``ds`` ``'cihp'`` or ``'mhp'``)."""
     sampler = OutfitSampler(ds, rng)
     colors = class_colors(len(CLASSES[ds]))
     textures = class_textures(len(CLASSES[ds]))

@@ -48,6 +48,36 @@ def load_config(path: str,
     return cfg
 
 
+def init_config_scope(cfg: Config, default: str = 'mmseg') -> str:
+    """Register the modules a config may name and make its scope current.
+
+    For tools that build a model without a Runner (``get_flops.py``,
+    ``benchmark.py``): mmseg's modules are always registered (stock configs
+    and our ``mmseg.*`` prefixed modules need them), mmdet's for an mmdet
+    scoped config, ours always (a stock config's ``custom_imports`` is
+    handled by :meth:`Config.fromfile`).
+
+    Args:
+        cfg (Config): the config.
+        default (str): scope of a config without ``default_scope``.
+
+    Returns:
+        str: the scope made current.
+    """
+    from mmengine.registry import init_default_scope
+    from mmseg.utils import register_all_modules as register_mmseg
+
+    from .setup_env import register_all_modules
+    scope = cfg.get('default_scope', None) or default
+    register_mmseg(init_default_scope=False)
+    if scope == 'mmdet':
+        from mmdet.utils import register_all_modules as register_mmdet
+        register_mmdet(init_default_scope=False)
+    register_all_modules(init_default_scope=False)
+    init_default_scope(scope)
+    return scope
+
+
 def setup_cpu_distributed(cfg: Config) -> None:
     """Let a distributed launch run on CPU processes (gloo).
 

@@ -109,3 +109,16 @@ def test_lip_keypoint_flip_pairs_by_name():
     assert set(M.LIP_METAINFO['keypoint_flip_pairs']) == expected
     assert len(expected) == 6
     assert names[0] == 'r_ankle' and names[9] == 'head_top'  # MPII order
+
+
+def test_bad_metainfo_flip_pairs_named_at_construction(toy_roots):
+    """A dataset whose METAINFO pairs overlap fails when it is built, and the
+    error names the dataset class."""
+    from mmhumanparse.datasets import ATRDataset
+    bad = dict(ATRDataset.METAINFO)
+    bad['flip_pairs'] = ((9, 10), (10, 11))
+    with pytest.raises(ValueError, match='ATRDataset'):
+        ATRDataset(data_root=toy_roots['ATR'], metainfo=bad,
+                   data_prefix=dict(img_path='JPEGImages',
+                                    seg_map_path='SegmentationClassAug'),
+                   ann_file='train_id.txt')

@@ -7,7 +7,8 @@ import pytest
 from mmengine.hooks import Hook
 
 from mmhumanparse.registry import HOOKS
-from mmhumanparse.utils.tool_utils import (enable_show_dir, load_config,
+from mmhumanparse.utils.tool_utils import (enable_show_dir,
+                                           init_config_scope, load_config,
                                            setup_local_rank,
                                            visualization_hook_class)
 
@@ -90,3 +91,15 @@ def test_setup_local_rank(monkeypatch):
     assert os.environ['LOCAL_RANK'] == '3'
     setup_local_rank(5)  # an existing value wins
     assert os.environ['LOCAL_RANK'] == '3'
+
+
+def test_init_config_scope(tmp_path):
+    from mmengine.registry import DefaultScope
+    cfg = load_config(_cfg(tmp_path, 'segmentor_runtime.py'))
+    assert init_config_scope(cfg) == 'mmhumanparse'
+    assert DefaultScope.get_current_instance().scope_name == 'mmhumanparse'
+    cfg.default_scope = None
+    assert init_config_scope(cfg) == 'mmseg'
+    assert DefaultScope.get_current_instance().scope_name == 'mmseg'
+    # leave our scope current for the tests that follow
+    assert init_config_scope(cfg, default='mmhumanparse') == 'mmhumanparse'

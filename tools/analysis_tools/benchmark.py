@@ -276,9 +276,12 @@ def main():
             print(f'WARNING: {a.name} and {b.name} ran at different sizes '
                   f'{a.shape} and {b.shape}; pass --shape H W to compare at '
                   'one size.')
+        med = statistics.median(b.times) / statistics.median(a.times)
+        best = min(b.times) / min(a.times)
         print(f'speed ratio {osp.basename(a.name)} / '
               f'{osp.basename(b.name)}: '
-              f'{a.images_per_s / b.images_per_s:.2f}x')
+              f'{a.images_per_s / b.images_per_s:.2f}x (by median time '
+              f'{med:.2f}x, by min time {best:.2f}x)')
 
 
 if __name__ == '__main__':

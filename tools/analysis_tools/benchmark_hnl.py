@@ -35,8 +35,8 @@ def worker(args) -> dict:
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     c, s, n = args.channels, args.size, args.batch
-    hnl = HeterogeneousNonLocal(
-        c, c, c, chunk_size=args.chunk or None).to(args.device)
+    hnl = HeterogeneousNonLocal(c, c, c, chunk_size=args.chunk
+                                or None).to(args.device)
     grad = args.backward
     main = torch.randn(n, c, s, s, device=args.device, requires_grad=grad)
     tasks = [torch.randn(n, c, s, s, device=args.device) for _ in range(3)]
@@ -60,10 +60,9 @@ def worker(args) -> dict:
         peak = torch.cuda.max_memory_allocated() / 2**20
     else:
         peak = _rss_mb()
-    return dict(
-        chunk=args.chunk,
-        seconds=round(time.perf_counter() - t0, 3),
-        peak_mb=round(peak - base, 1))
+    return dict(chunk=args.chunk,
+                seconds=round(time.perf_counter() - t0, 3),
+                peak_mb=round(peak - base, 1))
 
 
 def parse_args(argv=None):
@@ -71,10 +70,13 @@ def parse_args(argv=None):
     p.add_argument('--size', type=int, default=96, help='H = W of F_m')
     p.add_argument('--channels', type=int, default=512, help='C (Sec. 4.2)')
     p.add_argument('--batch', type=int, default=1)
-    p.add_argument(
-        '--chunks', type=int, nargs='+', default=[0, 2304, 1024],
-        help='query chunk sizes; 0 = dense')
-    p.add_argument('--backward', action='store_true',
+    p.add_argument('--chunks',
+                   type=int,
+                   nargs='+',
+                   default=[0, 2304, 1024],
+                   help='query chunk sizes; 0 = dense')
+    p.add_argument('--backward',
+                   action='store_true',
                    help='measure forward + backward (training)')
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--device', default='cpu')
@@ -90,10 +92,12 @@ def main(argv=None):
     rows = []
     for chunk in args.chunks:
         cmd = [
-            sys.executable, __file__, '--chunk', str(chunk), '--size',
-            str(args.size), '--channels', str(args.channels), '--batch',
-            str(args.batch), '--threads', str(args.threads), '--device',
-            args.device
+            sys.executable, __file__, '--chunk',
+            str(chunk), '--size',
+            str(args.size), '--channels',
+            str(args.channels), '--batch',
+            str(args.batch), '--threads',
+            str(args.threads), '--device', args.device
         ] + (['--backward'] if args.backward else [])
         out = subprocess.run(cmd, check=True, capture_output=True, text=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))

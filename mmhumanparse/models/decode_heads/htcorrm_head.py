@@ -54,10 +54,14 @@ class ParsingEncoder(nn.Module):
 
     def forward(self, x: Tensor, g1: Tensor) -> Tensor:
         """(N, C_in, h, w), G1 (N, C_g1, H, W) -> F_p (N, channels, H, W)."""
-        pooled = resize(self.image_pool(x), x.shape[2:], mode='bilinear',
+        pooled = resize(self.image_pool(x),
+                        x.shape[2:],
+                        mode='bilinear',
                         align_corners=self.align_corners)
         y = self.reduce(torch.cat([pooled] + self.aspp(x), dim=1))
-        y = resize(y, g1.shape[2:], mode='bilinear',
+        y = resize(y,
+                   g1.shape[2:],
+                   mode='bilinear',
                    align_corners=self.align_corners)
         return self.fuse(torch.cat([y, g1], dim=1))
 
@@ -85,14 +89,18 @@ class EdgeEncoder(nn.Module):
         self.lateral = nn.ModuleList(
             ConvModule(c, edge_channels, 1, **cfgs) for c in in_channels)
         self.fuse = nn.Sequential(
-            ConvModule(len(in_channels) * edge_channels, channels, 3,
-                       padding=1, **cfgs),
-            ConvModule(channels, channels, 1, **cfgs))
+            ConvModule(len(in_channels) * edge_channels,
+                       channels,
+                       3,
+                       padding=1,
+                       **cfgs), ConvModule(channels, channels, 1, **cfgs))
 
     def forward(self, feats: Sequence[Tensor]) -> Tensor:
         size = feats[0].shape[2:]
         ys = [
-            resize(conv(f), size, mode='bilinear',
+            resize(conv(f),
+                   size,
+                   mode='bilinear',
                    align_corners=self.align_corners)
             for conv, f in zip(self.lateral, feats)
         ]
@@ -172,12 +180,11 @@ class HTCorrMHead(BaseDecodeHead):
                  hnl_channels: Optional[int] = None,
                  chunk_size: Optional[int] = None,
                  supervised_tasks: Sequence[str] = TASKS,
-                 loss_parsing: dict = dict(
-                     type='mmseg.CrossEntropyLoss', avg_non_ignore=True),
+                 loss_parsing: dict = dict(type='mmseg.CrossEntropyLoss',
+                                           avg_non_ignore=True),
                  loss_pose: dict = dict(type='mmdet.MSELoss'),
-                 loss_edge: dict = dict(
-                     type='WeightedCrossEntropyLoss',
-                     class_weight=(1.0, 10.0)),
+                 loss_edge: dict = dict(type='WeightedCrossEntropyLoss',
+                                        class_weight=(1.0, 10.0)),
                  codec: Optional[dict] = None,
                  **kwargs) -> None:
         if main_task not in TASKS:
@@ -196,18 +203,20 @@ class HTCorrMHead(BaseDecodeHead):
         kwargs.setdefault('input_transform', 'multiple_select')
         kwargs.setdefault(
             'init_cfg',
-            dict(type='Normal', std=0.01, override=[
-                dict(name=n)
-                for n in ('conv_seg', 'parsing_cls', 'pose_cls', 'edge_cls')
-            ]))
+            dict(type='Normal',
+                 std=0.01,
+                 override=[
+                     dict(name=n) for n in ('conv_seg', 'parsing_cls',
+                                            'pose_cls', 'edge_cls')
+                 ]))
         super().__init__(**kwargs)
         if self.input_transform != 'multiple_select':
             raise ValueError("HTCorrMHead needs input_transform="
                              "'multiple_select' (it reads several levels)")
         n_in = len(self.in_channels)
         for name, idx in (('g_index', tuple(g_index)),
-                          ('aspp_index', (aspp_index, )),
-                          ('pose_index', (pose_index, ))):
+                          ('aspp_index', (aspp_index, )), ('pose_index',
+                                                           (pose_index, ))):
             if any(not 0 <= i < n_in for i in idx):
                 raise ValueError(f'HTCorrMHead: {name}={idx} out of range for '
                                  f'{n_in} selected inputs')
@@ -221,7 +230,8 @@ class HTCorrMHead(BaseDecodeHead):
         self.pose_index = pose_index
         self.supervised_tasks = tuple(supervised_tasks)
         c = self.channels
-        cfgs = dict(conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg,
+        cfgs = dict(conv_cfg=self.conv_cfg,
+                    norm_cfg=self.norm_cfg,
                     act_cfg=self.act_cfg)
         ch = self.in_channels
         g1_ch = ch[self.g_index[0]]
@@ -240,10 +250,9 @@ class HTCorrMHead(BaseDecodeHead):
         self.codec = codec if codec is None or not isinstance(
             codec, dict) else CODECS.build(codec)
         self.aux_losses = nn.ModuleDict(
-            dict(
-                parsing=_build(loss_parsing),
-                pose=_build(loss_pose),
-                edge=_build(loss_edge)))
+            dict(parsing=_build(loss_parsing),
+                 pose=_build(loss_pose),
+                 edge=_build(loss_edge)))
 
     # ------------------------------------------------------------------
     def forward_tasks(self, inputs: Sequence[Tensor]) -> Dict[str, Tensor]:
@@ -258,16 +267,17 @@ class HTCorrMHead(BaseDecodeHead):
         f_p = self.parsing_encoder(x[self.aspp_index], g[0])
         f_k = self.pose_encoder(x[self.pose_index])
         if f_k.shape[2:] != g[0].shape[2:]:
-            f_k = resize(f_k, g[0].shape[2:], mode='bilinear',
+            f_k = resize(f_k,
+                         g[0].shape[2:],
+                         mode='bilinear',
                          align_corners=self.align_corners)
         f_b = self.edge_encoder(g)
         feats = dict(parsing=f_p, pose=f_k, edge=f_b)
         f_r = self.hnl(feats[self.main_task], [f_p, f_k, f_b])
-        return dict(
-            main=self.cls_seg(f_r),
-            parsing=self.parsing_cls(f_p),
-            pose=self.pose_cls(f_k),
-            edge=self.edge_cls(f_b))
+        return dict(main=self.cls_seg(f_r),
+                    parsing=self.parsing_cls(f_p),
+                    pose=self.pose_cls(f_k),
+                    edge=self.edge_cls(f_b))
 
     def forward(self, inputs: Sequence[Tensor]) -> Tensor:
         """Main output O_m (N, num_classes, H, W)."""
@@ -282,10 +292,9 @@ class HTCorrMHead(BaseDecodeHead):
     # ------------------------------------------------------------------
     def _targets(self, task: str, samples: List) -> Tuple[Tensor, ...]:
         """Stacked targets of ``task`` for the batch."""
-        field = dict(
-            parsing=('gt_sem_seg', 'LoadParsingAnnotations'),
-            edge=('gt_edge_map', 'GenerateEdge'),
-            pose=('gt_heatmaps', 'GeneratePoseHeatmaps'))[task]
+        field = dict(parsing=('gt_sem_seg', 'LoadParsingAnnotations'),
+                     edge=('gt_edge_map', 'GenerateEdge'),
+                     pose=('gt_heatmaps', 'GeneratePoseHeatmaps'))[task]
         for s in samples:
             if field[0] not in s:
                 raise KeyError(
@@ -298,9 +307,9 @@ class HTCorrMHead(BaseDecodeHead):
                                  for s in samples])[:, 0].long(), )
         heatmaps = torch.stack([s.gt_heatmaps.data for s in samples])
         weights = torch.stack([
-            s.gt_keypoints.heatmap_weights if 'gt_keypoints' in s
-            and 'heatmap_weights' in s.gt_keypoints else torch.ones(
-                heatmaps.shape[1]) for s in samples
+            s.gt_keypoints.heatmap_weights
+            if 'gt_keypoints' in s and 'heatmap_weights' in s.gt_keypoints else
+            torch.ones(heatmaps.shape[1]) for s in samples
         ]).to(heatmaps)
         return heatmaps, weights
 
@@ -318,7 +327,9 @@ class HTCorrMHead(BaseDecodeHead):
             gt = F.pad(gt, (0, w - gt.shape[3], 0, h - gt.shape[2]))
             return loss_fn(pred, gt, weight=weights[:, :, None, None])
         label = targets[0]
-        pred = resize(pred, label.shape[1:], mode='bilinear',
+        pred = resize(pred,
+                      label.shape[1:],
+                      mode='bilinear',
                       align_corners=self.align_corners)
         return loss_fn(pred, label, ignore_index=self.ignore_index)
 
@@ -338,8 +349,11 @@ class HTCorrMHead(BaseDecodeHead):
                                                       self.aux_losses[t])
         if m == 'parsing':
             label = targets[m][0]
-            logits = resize(outs['main'], label.shape[1:], mode='bilinear',
+            logits = resize(outs['main'],
+                            label.shape[1:],
+                            mode='bilinear',
                             align_corners=self.align_corners)
-            losses['acc_seg'] = accuracy(
-                logits, label, ignore_index=self.ignore_index)
+            losses['acc_seg'] = accuracy(logits,
+                                         label,
+                                         ignore_index=self.ignore_index)
         return losses

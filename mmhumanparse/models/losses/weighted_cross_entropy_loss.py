@@ -42,10 +42,9 @@ class WeightedCrossEntropyLoss(nn.Module):
         if len(class_weight) < 2 or min(class_weight) < 0:
             raise ValueError('WeightedCrossEntropyLoss: class_weight needs '
                              f'>= 2 non-negative values, got {class_weight}')
-        self.register_buffer(
-            'class_weight',
-            torch.tensor([float(w) for w in class_weight]),
-            persistent=False)
+        self.register_buffer('class_weight',
+                             torch.tensor([float(w) for w in class_weight]),
+                             persistent=False)
         self.loss_weight = loss_weight
         self.avg_non_ignore = avg_non_ignore
         self._loss_name = loss_name
@@ -77,9 +76,11 @@ class WeightedCrossEntropyLoss(nn.Module):
                 f'WeightedCrossEntropyLoss: {cls_score.shape[1]} channels '
                 f'but {len(self.class_weight)} class weights')
         cw = self.class_weight.to(cls_score)
-        loss = F.cross_entropy(
-            cls_score, label, weight=cw, reduction='none',
-            ignore_index=ignore_index)
+        loss = F.cross_entropy(cls_score,
+                               label,
+                               weight=cw,
+                               reduction='none',
+                               ignore_index=ignore_index)
         valid = label != ignore_index
         pixel_w = torch.zeros_like(loss)
         pixel_w[valid] = cw[label[valid]]

@@ -13,8 +13,7 @@ from torch import Tensor
 
 from mmhumanparse.codecs import PoseHeatmapCodec
 from mmhumanparse.registry import MODELS
-from mmhumanparse.structures.flip import (flip_permutation,
-                                          resolve_flip_pairs,
+from mmhumanparse.structures.flip import (flip_permutation, resolve_flip_pairs,
                                           swap_flip_channels)
 from .parsing_encoder_decoder import ParsingEncoderDecoder
 
@@ -58,10 +57,9 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
 
     def _pairs(self, key: str, meta: dict) -> Sequence:
         if key == 'flip_pairs':
-            return resolve_flip_pairs(
-                self.test_cfg.get('flip_pairs'), meta,
-                getattr(self, 'dataset_meta', None),
-                'MultiTaskEncoderDecoder flip test')
+            return resolve_flip_pairs(self.test_cfg.get('flip_pairs'), meta,
+                                      getattr(self, 'dataset_meta', None),
+                                      'MultiTaskEncoderDecoder flip test')
         for source in (self.test_cfg.get(key), meta.get(key),
                        (getattr(self, 'dataset_meta', None) or {}).get(key)):
             if source is not None:
@@ -116,7 +114,9 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
 
     def _restore(self, x: Tensor, input_hw, metas: List[dict]) -> List[Tensor]:
         """(N, C, h, w) -> per image (C, H0, W0) at ``ori_shape``."""
-        x = resize(x, input_hw, mode='bilinear',
+        x = resize(x,
+                   input_hw,
+                   mode='bilinear',
                    align_corners=self.align_corners)
         out = []
         for xi, meta in zip(x, metas):
@@ -127,7 +127,9 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
                 xi = xi.flip(3 if meta.get('flip_direction') ==
                              'horizontal' else 2)
             out.append(
-                resize(xi, meta['ori_shape'][:2], mode='bilinear',
+                resize(xi,
+                       meta['ori_shape'][:2],
+                       mode='bilinear',
                        align_corners=self.align_corners)[0])
         return out
 
@@ -141,10 +143,9 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
             return codec
         # another input size at test time: same stride, new sizes
         stride = float(codec.stride[0])
-        kwargs = dict(
-            input_size=(input_hw[1], input_hw[0]),
-            heatmap_size=(w, h),
-            sigma=codec.sigma)
+        kwargs = dict(input_size=(input_hw[1], input_hw[0]),
+                      heatmap_size=(w, h),
+                      sigma=codec.sigma)
         try:
             return PoseHeatmapCodec(stride=int(stride), **kwargs)
         except ValueError:
@@ -152,8 +153,8 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
 
     def _keypoints(self, heatmaps: Tensor, input_hw,
                    metas: List[dict]) -> List[InstanceData]:
-        kpts, scores = self._codec_for(heatmaps, input_hw).batch_decode(
-            heatmaps)
+        kpts, scores = self._codec_for(heatmaps,
+                                       input_hw).batch_decode(heatmaps)
         out = []
         for k, s, meta in zip(kpts, scores, metas):
             left, right, top, bottom = meta.get('padding_size', [0] * 4)
@@ -171,13 +172,15 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
                 k[:, 0] = eff_w - 1 - k[:, 0]
             ori_h, ori_w = meta['ori_shape'][:2]
             k = k * k.new_tensor([ori_w / eff_w, ori_h / eff_h])
-            out.append(InstanceData(keypoints=k[None], keypoint_scores=s[None]))
+            out.append(InstanceData(keypoints=k[None],
+                                    keypoint_scores=s[None]))
         return out
 
-    def predict(self,
-                inputs: Tensor,
-                data_samples: Optional[List[SegDataSample]] = None
-                ) -> List[SegDataSample]:
+    def predict(
+        self,
+        inputs: Tensor,
+        data_samples: Optional[List[SegDataSample]] = None
+    ) -> List[SegDataSample]:
         """Fill the main task's (and with ``output_aux`` all tasks') fields.
 
         Args:
@@ -211,6 +214,5 @@ class MultiTaskEncoderDecoder(ParsingEncoderDecoder):
             else:
                 for s, p in zip(data_samples, self._restore(x, hw, metas)):
                     s.seg_logits = PixelData(data=p)
-                    s.pred_sem_seg = PixelData(
-                        data=p.argmax(0, keepdim=True))
+                    s.pred_sem_seg = PixelData(data=p.argmax(0, keepdim=True))
         return data_samples

@@ -17,7 +17,7 @@ from mmhumanparse.registry import MODELS
 
 
 def _attend(f1: Tensor, f2: Tensor, f3: Tensor) -> Tensor:
-    """``softmax(f1 f2) f3``: (N, q, c) x (N, c, L) x (N, L, c) -> (N, q, c)."""
+    """``softmax(f1 f2) f3``: (N, q, c), (N, c, L), (N, L, c)."""
     return torch.bmm(torch.softmax(torch.bmm(f1, f2), dim=-1), f3)
 
 
@@ -85,8 +85,12 @@ class HeterogeneousNonLocal(BaseModule):
         self.use_scale = use_scale
 
         def conv1x1(cin, cout):
-            return ConvModule(
-                cin, cout, 1, conv_cfg=conv_cfg, norm_cfg=None, act_cfg=None)
+            return ConvModule(cin,
+                              cout,
+                              1,
+                              conv_cfg=conv_cfg,
+                              norm_cfg=None,
+                              act_cfg=None)
 
         self.w1 = conv1x1(sum(self.task_channels), in_channels)  # Eq. 1
         self.theta = conv1x1(in_channels, channels)  # F1 from F_h
@@ -130,7 +134,8 @@ class HeterogeneousNonLocal(BaseModule):
             f1 = f1 / self.channels**0.5
         return f1, f2, f3
 
-    def affinity(self, main_feat: Tensor, task_feats: Sequence[Tensor]) -> Tensor:
+    def affinity(self, main_feat: Tensor,
+                 task_feats: Sequence[Tensor]) -> Tensor:
         """The dense relation map ``S`` (N, L, L) of Eq. 2 (for analysis).
 
         Row ``i`` (a hybrid-feature position) is a softmax over the main
@@ -139,7 +144,8 @@ class HeterogeneousNonLocal(BaseModule):
         f1, f2, _ = self.embed(main_feat, task_feats)
         return torch.softmax(torch.bmm(f1, f2), dim=-1)
 
-    def forward(self, main_feat: Tensor, task_feats: Sequence[Tensor]) -> Tensor:
+    def forward(self, main_feat: Tensor,
+                task_feats: Sequence[Tensor]) -> Tensor:
         """Refined main feature.
 
         Args:
@@ -157,12 +163,13 @@ class HeterogeneousNonLocal(BaseModule):
         else:
             # recompute each chunk's S in backward instead of keeping all of
             # them, so training memory falls too
-            grad = torch.is_grad_enabled() and any(
-                t.requires_grad for t in (f1, f2, f3))
+            grad = torch.is_grad_enabled() and any(t.requires_grad
+                                                   for t in (f1, f2, f3))
             y = torch.cat([
                 checkpoint(_attend, q, f2, f3, use_reentrant=False)
                 if grad else _attend(q, f2, f3)
                 for q in f1.split(self.chunk_size, dim=1)
-            ], dim=1)
+            ],
+                          dim=1)
         y = y.transpose(1, 2).reshape(n, self.channels, *main_feat.shape[2:])
         return self.w2(y) + main_feat

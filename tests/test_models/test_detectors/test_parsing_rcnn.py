@@ -154,10 +154,18 @@ def test_flip_tta_unflips_and_swaps_part_maps():
     # the flipped view sees the person mirrored with sides swapped
     mirrored = torch.tensor([0, 2, 1, 3])[person.long().flip(-1)].to(
         torch.uint8)
+    from mmengine.config import ConfigDict
     from mmengine.model import BaseModel
+
+    class Stub(BaseModel):  # the wrapped detector, unused by merge_preds
+
+        def forward(self, *args, **kwargs):
+            return []
+
     tta = ParsingDetTTAModel(
-        module=BaseModel(),  # unused by merge_preds
-        tta_cfg=dict(nms=dict(type='nms', iou_threshold=0.5), max_per_img=5))
+        module=Stub(),
+        tta_cfg=ConfigDict(
+            nms=dict(type='nms', iou_threshold=0.5), max_per_img=5))
     merged = tta.merge_preds([[
         view(False, person, [0., 1., 3., 3.], 0.6),
         view(True, mirrored, [3., 1., 6., 3.], 0.9)

@@ -46,8 +46,9 @@ def test_zero_w2_returns_main_feature_exactly():
     assert torch.count_nonzero(hnl.w2.conv.bias) == 0
     assert torch.equal(hnl(main, tasks), main)
     # init_weights (e.g. a Kaiming init_cfg) keeps W2 at zero
-    hnl = HeterogeneousNonLocal(
-        8, (8, 6, 4), 4, init_cfg=dict(type='Kaiming', layer='Conv2d'))
+    hnl = HeterogeneousNonLocal(8, (8, 6, 4),
+                                4,
+                                init_cfg=dict(type='Kaiming', layer='Conv2d'))
     hnl.init_weights()
     assert torch.equal(hnl(main, tasks), main)
     assert torch.count_nonzero(hnl.theta.conv.weight) > 0
@@ -84,8 +85,10 @@ def test_chunked_equals_dense(chunk):
     for a, b in zip(g_c, g_d):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
     with torch.no_grad():
-        torch.testing.assert_close(chunked(main, tasks), out_d.detach(),
-                                   rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(chunked(main, tasks),
+                                   out_d.detach(),
+                                   rtol=1e-5,
+                                   atol=1e-6)
 
 
 def test_softmax_rows_sum_to_one():

@@ -78,9 +78,9 @@ def test_forward_shapes(task, channels):
 
 
 def test_paper_encoders_match_sec_3_2():
-    cfg = _head_cfg(
-        osp.join(CFG_DIR, 'htcorrm-parsing_r101-d16_4xb8-180e_lip-384x384.py'),
-        norm_cfg=dict(type='BN', requires_grad=True))
+    cfg = _head_cfg(osp.join(
+        CFG_DIR, 'htcorrm-parsing_r101-d16_4xb8-180e_lip-384x384.py'),
+                    norm_cfg=dict(type='BN', requires_grad=True))
     head = _build(cfg).eval()
     pe = head.parsing_encoder
     # image pooling + 1x1 + three 3x3 atrous at 12 / 24 / 36
@@ -92,16 +92,14 @@ def test_paper_encoders_match_sec_3_2():
     # pose: two 4x4 stride-2 transposed convs
     deconvs = [m.conv for m in head.pose_encoder]
     assert all(isinstance(d, torch.nn.ConvTranspose2d) for d in deconvs)
-    assert [(d.kernel_size, d.stride) for d in deconvs] == [((4, 4),
-                                                             (2, 2))] * 2
+    assert [(d.kernel_size, d.stride)
+            for d in deconvs] == [((4, 4), (2, 2))] * 2
     # edge: 1x1 on G1, G2, G3 (Res2-4), then 3x3, then 1x1
-    assert [m.conv.in_channels for m in head.edge_encoder.lateral] == [
-        256, 512, 1024
-    ]
-    assert all(m.conv.kernel_size == (1, 1)
-               for m in head.edge_encoder.lateral)
+    assert [m.conv.in_channels
+            for m in head.edge_encoder.lateral] == [256, 512, 1024]
+    assert all(m.conv.kernel_size == (1, 1) for m in head.edge_encoder.lateral)
     assert [m.conv.kernel_size for m in head.edge_encoder.fuse] == [(3, 3),
-                                                                   (1, 1)]
+                                                                    (1, 1)]
     # F_p, F_k, F_b and F_r are C = 512 wide at G1's size (Sec. 4.2)
     seen = {}
     head.hnl.register_forward_hook(
@@ -123,9 +121,9 @@ def _weights(cfg):
             h.loss_pose.loss_weight, h.loss_edge.loss_weight)
 
 
-@pytest.mark.parametrize(
-    'path', sorted(glob.glob(osp.join(CFG_DIR, 'htcorrm-*.py'))),
-    ids=osp.basename)
+@pytest.mark.parametrize('path',
+                         sorted(glob.glob(osp.join(CFG_DIR, 'htcorrm-*.py'))),
+                         ids=osp.basename)
 def test_eq4_weights_per_main_task(path):
     cfg = Config.fromfile(path)
     task = cfg.model.decode_head.main_task
@@ -162,10 +160,9 @@ def test_loss_is_eq4(task):
     def mse(pred):
         return ((pred - hm)**2 * w[:, :, None, None]).mean()
 
-    unit = dict(
-        parsing=lambda x: _ce(x, seg),
-        pose=mse,
-        edge=lambda x: _ce(x, edge, cw))
+    unit = dict(parsing=lambda x: _ce(x, seg),
+                pose=mse,
+                edge=lambda x: _ce(x, edge, cw))
     alpha, beta, gamma = EQ4[task]
     expected = {
         f'loss_{task}': unit[task](outs['main']),

@@ -12,8 +12,10 @@ def test_matches_torch_weighted_mean_and_ignores_255():
     label = torch.randint(0, 2, (2, 6, 5), generator=g)
     label[0, :2] = 255
     loss = WeightedCrossEntropyLoss(class_weight=[1.0, 10.0], loss_weight=2)
-    ref = F.cross_entropy(
-        logits, label, weight=torch.tensor([1.0, 10.0]), ignore_index=255)
+    ref = F.cross_entropy(logits,
+                          label,
+                          weight=torch.tensor([1.0, 10.0]),
+                          ignore_index=255)
     torch.testing.assert_close(loss(logits, label), 2 * ref)
     # by hand on one pixel per class: (1 * ce0 + 10 * ce1) / 11
     lg = torch.tensor([[[[2.0]], [[0.0]]], [[[0.0]], [[1.0]]]])

@@ -22,9 +22,8 @@ TOY = {
     t: osp.join(CFG_DIR, f'htcorrm-{t}_r18-d16_1xb8-300iter_toy-lip-128x96.py')
     for t in TASKS
 }
-PAPER = sorted(
-    p for p in glob.glob(osp.join(CFG_DIR, 'htcorrm-*.py'))
-    if 'toy' not in p)
+PAPER = sorted(p for p in glob.glob(osp.join(CFG_DIR, 'htcorrm-*.py'))
+               if 'toy' not in p)
 LIP_PAIRS = [(14, 15), (16, 17), (18, 19)]
 KPT_PAIRS = [(0, 5), (1, 4), (2, 3), (10, 15), (11, 14), (12, 13)]
 
@@ -76,8 +75,11 @@ def test_predict_fields_scored_by_metrics(task, toy_roots):
         else:
             e = s.pred_edge.data
             assert e.shape == (1, h, w) and 0 <= e.min() and e.max() <= 1
-        others = {'parsing': 'pred_sem_seg', 'pose': 'pred_keypoints',
-                  'edge': 'pred_edge'}
+        others = {
+            'parsing': 'pred_sem_seg',
+            'pose': 'pred_keypoints',
+            'edge': 'pred_edge'
+        }
         for t, field in others.items():
             assert (field in s) == (t == task), (t, field)
     # the config's evaluator scores it
@@ -89,6 +91,24 @@ def test_predict_fields_scored_by_metrics(task, toy_roots):
     res = metric.compute_metrics(metric.results)
     key = dict(parsing='mIoU', pose='PCKh', edge='ODS')[task]
     assert key in res
+
+
+@pytest.mark.parametrize('name', [
+    'htcorrm-pose_hrnetv2-w48_2xb16-220e_lip-256x256.py',
+    'htcorrm-pose_r18-d16_1xb8-300iter_toy-lip-128x96.py'
+])
+def test_pose_test_pipeline_keeps_gt_in_original_pixels(name, toy_roots):
+    """PCKhMetric compares with GT in original pixels: the test Resize
+    must not scale the GT keypoints (it does scale the image)."""
+    cfg = _cfg(osp.join(CFG_DIR, name))
+    ds, batch = _val_batch(cfg, toy_roots['LIP'], n=1)
+    s = batch['data_samples'][0]
+    info = ds.get_data_info(0)
+    scale = max(cfg.test_pipeline[1].transforms[0].scale) / max(s.ori_shape)
+    assert tuple(s.img_shape) == tuple(
+        round(v * scale) for v in s.ori_shape)
+    torch.testing.assert_close(s.gt_keypoints.keypoints,
+                               torch.from_numpy(info['gt_keypoints'][0]))
 
 
 def test_output_aux_fills_all_tasks(toy_roots):
@@ -119,8 +139,8 @@ def test_flip_swaps_parsing_and_keypoints_not_edges():
         torch.testing.assert_close(got['parsing'][:, c_],
                                    (o['parsing'][:, c_] + mp[:, c_m]) / 2)
     torch.testing.assert_close(got['main_parsing'][:, 16],
-                               (o['main'][:, 16] +
-                                m['main'].flip(-1)[:, 17]) / 2)
+                               (o['main'][:, 16] + m['main'].flip(-1)[:, 17]) /
+                               2)
     # heatmaps: keypoint pairs (r_ankle 0 <-> l_ankle 5), shifted one cell
     mk = m['pose'].flip(-1)
     for k, k_m in [(0, 5), (6, 6), (12, 13)]:
@@ -147,7 +167,9 @@ def test_keypoints_in_original_pixels():
         # original 240 x 160: x2
         dict(ori_shape=(240, 160), padding_size=[0, 16, 0, 8]),
         # mirrored by TTA: x -> 80 - 1 - x, keypoints 0 <-> 5
-        dict(ori_shape=(120, 80), padding_size=[0, 16, 0, 8], flip=True,
+        dict(ori_shape=(120, 80),
+             padding_size=[0, 16, 0, 8],
+             flip=True,
              flip_direction='horizontal'),
     ]
     k = model._keypoints(hm, (128, 96), metas)
@@ -182,8 +204,10 @@ def test_paper_config_builds_and_predicts(path):
 
 @pytest.mark.parametrize('task', TASKS)
 def test_overfit_one_batch(task, toy_roots):
-    res = overfit_one_batch(
-        TOY[task], steps=40, data_root=toy_roots['LIP'], batch_size=4)
+    res = overfit_one_batch(TOY[task],
+                            steps=40,
+                            data_root=toy_roots['LIP'],
+                            batch_size=4)
     res.assert_learns(ratio=0.5)
     res.assert_all_grads()
 
@@ -193,9 +217,10 @@ def test_overfit_one_batch(task, toy_roots):
                                         ('edge', 300)])
 def test_toy_training(task, iters, tmp_path_factory, tmp_path):
     from mmhumanparse.testing import make_toy_data
-    root = make_toy_data(
-        str(tmp_path_factory.mktemp(f'htcorrm_{task}')),
-        dataset='lip', num=200, seed=1)['LIP']
+    root = make_toy_data(str(tmp_path_factory.mktemp(f'htcorrm_{task}')),
+                         dataset='lip',
+                         num=200,
+                         seed=1)['LIP']
     cfg = Config.fromfile(TOY[task])
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[key].dataset.data_root = root
@@ -205,22 +230,26 @@ def test_toy_training(task, iters, tmp_path_factory, tmp_path):
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters
     cfg.param_scheduler[0].end = iters
-    cfg.default_hooks.checkpoint = dict(
-        type='CheckpointHook', interval=-1, save_last=False)
-    cfg.default_hooks.visualization = dict(
-        type='mmseg.SegVisualizationHook', draw=False)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        interval=-1,
+                                        save_last=False)
+    cfg.default_hooks.visualization = dict(type='mmseg.SegVisualizationHook',
+                                           draw=False)
     cfg.default_hooks.logger.interval = 10
     cfg.randomness = dict(seed=0)
     cfg.work_dir = str(tmp_path / 'work')
     runner = Runner.from_cfg(cfg)
     runner.train()
+    metrics = runner.val_loop.run()
     hub = runner.message_hub
+    falls = {}
     for key in [f'train/decode.loss_{task}', 'train/loss']:
         values = hub.get_scalar(key).data[0]
-        first, last = float(values[:5].mean()), float(values[-10:].mean())
+        falls[key] = (float(values[:5].mean()), float(values[-10:].mean()))
+    print(f'toy {task}-main after {iters} iterations: {metrics}, losses '
+          f'(first 5, last 10): {falls}')
+    for key, (first, last) in falls.items():
         assert last < 0.5 * first, (key, first, last)
-    metrics = runner.val_loop.run()
-    print(f'toy {task}-main metrics after {iters} iterations: {metrics}')
     floor = dict(parsing=('mIoU', 40), pose=('PCKh', 30), edge=('ODS', 40))
     key, value = floor[task]
     assert metrics[key] >= value, metrics
