@@ -139,7 +139,7 @@ def run_images(model, writer: Writer, files: List[Tuple[str, str]],
                args) -> List[str]:
     """Parse (path, relative path) pairs; return the failed paths."""
     failed = []
-    bar = ProgressBar(len(files))
+    bar = ProgressBar(len(files), file=sys.stdout)
     for chunk in _batches(files, args.batch_size):
         imgs, kept = [], []
         for path, rel in chunk:
@@ -176,7 +176,7 @@ def run_video(model, writer: Writer, path: str, args) -> Tuple[int, str]:
                             (w, h))
     if not video.isOpened():
         raise OSError(f'{out}: OpenCV cannot write this video format')
-    bar = ProgressBar(max(total, 0))
+    bar = ProgressBar(max(total, 0), file=sys.stdout)
     frames = 0
     try:
         while True:

@@ -1,4 +1,4 @@
-# Table 1 (c-dlinknet.txt) ablation "B" (LIP val mIoU 50.92):
+# Table 1 (arXiv:2001.11690) ablation "B" (LIP val mIoU 50.92):
 # D-LinkNet D-block centre (cascaded dilated 3x3 convs at 1, 2, 4, 8,
 # summed; full 2048 channels as in D-LinkNet),
 # no Smooth module (final prediction: two 3x3 convs + classifier on D2),

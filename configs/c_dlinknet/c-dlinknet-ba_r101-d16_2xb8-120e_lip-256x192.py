@@ -1,4 +1,4 @@
-# Table 1 (c-dlinknet.txt) ablation "B + A" (LIP val mIoU 51.42):
+# Table 1 (arXiv:2001.11690) ablation "B + A" (LIP val mIoU 51.42):
 # ASPP centre (Eq. (1)),
 # no Smooth module (final prediction: two 3x3 convs + classifier on D2),
 # no deep supervision ("L"). Everything else as the paper config.

@@ -1,4 +1,4 @@
-# Table 1 (c-dlinknet.txt) ablation "B + A + S" (LIP val mIoU 52.22):
+# Table 1 (arXiv:2001.11690) ablation "B + A + S" (LIP val mIoU 52.22):
 # ASPP centre (Eq. (1)),
 # Smooth module (Sec. 2.3),
 # no deep supervision ("L"). Everything else as the paper config.

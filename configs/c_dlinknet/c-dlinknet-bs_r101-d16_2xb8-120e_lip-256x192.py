@@ -1,4 +1,4 @@
-# Table 1 (c-dlinknet.txt) ablation "B + S" (LIP val mIoU 51.93):
+# Table 1 (arXiv:2001.11690) ablation "B + S" (LIP val mIoU 51.93):
 # D-LinkNet D-block centre (cascaded dilated 3x3 convs at 1, 2, 4, 8,
 # summed; full 2048 channels as in D-LinkNet),
 # Smooth module (Sec. 2.3),

@@ -248,3 +248,18 @@ def test_atr_config_scores_atr_metric():
     out = evaluator.evaluate(1)
     assert out['mIoU'] == 100.0
     assert out['ATR/F1'] == pytest.approx(100.0)
+
+
+def test_lipnet_tta_resizes_like_its_test_pipeline():
+    """LIP-Net (Sec. 3.1) resizes to 512 x 512 at test time; --tta uses the
+    same resize, with and without flip."""
+    cfg = _load('lipnet/lipnet_1xb4-20k_lip-512x512.py')
+    test_resize = [t for t in cfg.test_pipeline if t.type == 'Resize']
+    assert [dict(t) for t in test_resize] == [
+        dict(type='Resize', scale=(512, 512), keep_ratio=False)
+    ]
+    scales, flips = cfg.tta_pipeline[1].transforms[:2]
+    assert [dict(t) for t in scales] == [dict(t) for t in test_resize]
+    assert sorted(t.prob for t in flips) == [0.0, 1.0]
+    assert cfg.model.decode_head.class_weight_file.endswith(
+        'class_weights.json')

@@ -62,7 +62,7 @@ def folder(toy_roots, tmp_path):
     return src
 
 
-def test_folder_outputs(seg, folder, tmp_path, capsys):
+def test_folder_outputs(seg, folder, tmp_path, capfd):
     main = _tool('infer.py').main
     out = tmp_path / 'out'
     code = main([
@@ -70,7 +70,7 @@ def test_folder_outputs(seg, folder, tmp_path, capsys):
         str(folder), '--out-dir',
         str(out), '--overlay', '--save-logits', '--batch-size', '2'
     ])
-    printed = capsys.readouterr()
+    printed = capfd.readouterr()  # fd level: the progress bar too
     assert code == 1  # one unreadable file
     assert 'could not be read' in printed.out and 'broken.jpg' in printed.out
     assert 'ETA' in printed.out  # the progress bar

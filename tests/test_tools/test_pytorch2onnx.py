@@ -112,3 +112,20 @@ def test_rejects_detectors_and_bad_shape(tmp_path):
         ExportableParser(torch.nn.Conv2d(3, 3, 1), (8, 8))
     with pytest.raises(SystemExit):
         parse_args(['c.py', 'm.pth', '--shape', '8'])
+
+
+def test_benchmark_onnx_mode():
+    """benchmark.py times the ONNX Runtime export beside the eager model
+    (smoke test at a tiny size; speed is never asserted)."""
+    bench = _tool('analysis_tools/benchmark.py')
+    entries = bench.benchmark([_toy('lipnet')], (64, 64),
+                              repeat=2,
+                              warmup=0,
+                              device='cpu',
+                              onnx=True,
+                              variants=['fuse+cl'],
+                              threads=1)
+    assert [e.name.split(' ', 1)[-1] for e in entries[1:]] == [
+        '[fuse_conv_bn] [channels_last]', '[onnxruntime]'
+    ]
+    assert all(len(e.times) == 2 and e.images_per_s > 0 for e in entries)

@@ -48,6 +48,7 @@ from typing import List, Sequence
 
 import torch
 
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from get_flops import (build_model, count_params, default_shape,  # noqa: E402
                        load_config)
 

@@ -1,4 +1,5 @@
-"""LIP-Net backbone (Ilyas & Kim, 2020), Sec. 2.1 and Fig. 1 of the paper.
+"""LIP-Net backbone: "LIP Net: Real-Time Semantic Segmentation of Person Body
+Parts" (Ilyas & Kim, ICROS 2020; no arXiv version), Sec. 2.1 and Fig. 1.
 
 Six stages of two SE-ResNet ("SER") blocks each. The 3x3 convolutions of a
 block are dilated depthwise-separable convolutions; the block ends with a

@@ -1,10 +1,11 @@
 """ResNetV1c that also returns its stem output (the E1 level of C-DLinkNet).
 
-C-DLinkNet (c-dlinknet.txt, Sec. 2.1-2.2) names the ResNet levels E1..E5 and
-sums every decoder output with the encoder feature of the same size; the last
-decoder block (D2) therefore needs E1, the stride-2 stem feature that mmseg's
-``ResNetV1c`` does not expose. Parameter names are those of ``ResNetV1c``, so
-``open-mmlab://resnet*_v1c`` checkpoints load unchanged.
+"C-DLinkNet" (arXiv:2001.11690, Sec. 2.1-2.2) names the ResNet levels
+E1..E5 and sums every decoder output with the encoder feature of the same
+size; the last decoder block (D2) therefore needs E1, the stride-2 stem
+feature that mmseg's ``ResNetV1c`` does not expose. Parameter names are
+those of ``ResNetV1c``, so ``open-mmlab://resnet*_v1c`` checkpoints load
+unchanged.
 """
 from typing import Tuple
 

@@ -83,7 +83,7 @@ def test_ods_and_ois_differ(protocol):
         tol = 0.006
     else:
         ods = interpolated_best_f([1, 0.5], [2 / 3, 1])
-        tol = 2.0  # a pixel or two left unmatched, see is_100
+        tol = 3.5  # a few pixels left unmatched, see is_100
     assert out['ODS'] == pytest.approx(100 * ods, abs=tol)
     assert out['ODS'] < out['OIS'] - 10
 

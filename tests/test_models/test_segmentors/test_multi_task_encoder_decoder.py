@@ -226,7 +226,10 @@ def test_toy_training(task, iters, tmp_path_factory, tmp_path):
         cfg[key].dataset.data_root = root
         cfg[key].num_workers = 0
         cfg[key].persistent_workers = False
-    cfg.val_dataloader.dataset.indices = 40  # small val subset
+    # small val subset; the BSDS edge protocol is slow: fewer thresholds
+    cfg.val_dataloader.dataset.indices = 20 if task == 'edge' else 40
+    if task == 'edge':
+        cfg.val_evaluator.num_thresholds = 25
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters
     cfg.param_scheduler[0].end = iters
@@ -239,17 +242,18 @@ def test_toy_training(task, iters, tmp_path_factory, tmp_path):
     cfg.randomness = dict(seed=0)
     cfg.work_dir = str(tmp_path / 'work')
     runner = Runner.from_cfg(cfg)
-    runner.train()
-    metrics = runner.val_loop.run()
+    runner.train()  # validates once, after the last iteration
     hub = runner.message_hub
+    # floors ~70 % of what we measured (configs/htcorrm/README.md)
+    key, floor = dict(
+        parsing=('mIoU', 25), pose=('PCKh', 70), edge=('ODS', 30))[task]
+    metrics = {key: hub.get_scalar(f'val/{key}').current()}
     falls = {}
-    for key in [f'train/decode.loss_{task}', 'train/loss']:
-        values = hub.get_scalar(key).data[0]
-        falls[key] = (float(values[:5].mean()), float(values[-10:].mean()))
+    for name in [f'train/decode.loss_{task}', 'train/loss']:
+        values = hub.get_scalar(name).data[0]
+        falls[name] = (float(values[:5].mean()), float(values[-10:].mean()))
     print(f'toy {task}-main after {iters} iterations: {metrics}, losses '
           f'(first 5, last 10): {falls}')
-    for key, (first, last) in falls.items():
-        assert last < 0.5 * first, (key, first, last)
-    floor = dict(parsing=('mIoU', 40), pose=('PCKh', 30), edge=('ODS', 40))
-    key, value = floor[task]
-    assert metrics[key] >= value, metrics
+    for name, (first, last) in falls.items():
+        assert last < 0.5 * first, (name, first, last)
+    assert metrics[key] >= floor, metrics

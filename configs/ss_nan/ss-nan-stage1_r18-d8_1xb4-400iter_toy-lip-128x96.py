@@ -1,10 +1,10 @@
 # Small SS-NAN for the toy LIP set (tools/make_toy_data.py), CPU smoke runs
-# and the learning tests: the paper model (Share-Net over scales {0.5, 0.75,
-# 1.0}, shared Skip-Net, neural aggregation, deep supervision, L_SS-NAN of
-# Eq. 4 with the nine LIP joints) on a narrow ResNet-18 (output stride 8),
-# input 128 x 96, batch 8, 600 iterations from scratch. One stage (the joint
-# loss is on from the start) and AdamW: the paper's two-stage SGD schedule
-# assumes pre-trained weights. Not a benchmark setting.
+# and the learning tests, stage 1 (L_parsing only): the paper model
+# (Share-Net over scales {0.5, 0.75, 1.0}, shared Skip-Net, neural
+# aggregation, deep supervision) on a narrow ResNet-18 (output stride 8),
+# input 128 x 96, batch 4, 400 iterations from scratch with AdamW (the
+# paper's SGD assumes pre-trained weights). Stage 2, with the joint loss:
+# ss-nan_r18-d8_1xb4-200iter_toy-lip-128x96.py. Not a benchmark setting.
 _base_ = [
     '../_base_/models/ss-nan_r101-d8.py', '../_base_/datasets/lip.py',
     '../_base_/segmentor_runtime.py'
@@ -24,13 +24,7 @@ model = dict(
         in_channels=[32, 64, 128],  # res3, res4, res5 of the narrow R-18
         norm_cfg=norm_cfg,
         dropout_ratio=0.,
-        num_classes=20,
-        loss_joint=dict(
-            type='SSJointLoss',
-            # LIP_METAINFO['joint_groups'] (the nine joints, Sec. 3.3)
-            joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ),
-                          (15, ), (16, ), (17, ), (18, ), (19, )],
-            loss_weight=1.0)))
+        num_classes=20))
 data_root = 'data/toy/LIP'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -59,7 +53,7 @@ tta_pipeline = [
                     [dict(type='PackParsingInputs')]])
 ]
 train_dataloader = dict(
-    batch_size=8,
+    batch_size=4,
     num_workers=2,
     persistent_workers=False,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
@@ -69,7 +63,7 @@ val_dataloader = dict(
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-max_iters = 600
+max_iters = 400
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=0.002, weight_decay=0.0001),
@@ -84,9 +78,9 @@ param_scheduler = [
         by_epoch=False)
 ]
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=300)
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(interval=20, log_metric_by_epoch=False),
-    checkpoint=dict(by_epoch=False, interval=300, max_keep_ckpts=1))
+    checkpoint=dict(by_epoch=False, interval=max_iters, max_keep_ckpts=1))
