@@ -1,7 +1,7 @@
 # Small SS-NAN on toy LIP, stage 2: fine-tune the toy stage-1 model with
 # L_SS-NAN = L_parsing * L_joint (Eq. 4, the nine LIP joints) on the
 # aggregate and every scale, 200 iterations, AdamW lr 5e-4 + poly.
-_base_ = ['./ss-nan-stage1_r18-d8_1xb4-400iter_toy-lip-128x96.py']
+_base_ = ['./ss-nan-stage1_r18-d8_1xb4-600iter_toy-lip-128x96.py']
 model = dict(
     decode_head=dict(
         loss_joint=dict(
@@ -23,5 +23,5 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))
-load_from = ('work_dirs/ss-nan-stage1_r18-d8_1xb4-400iter_toy-lip-128x96/'
-             'iter_400.pth')
+load_from = ('work_dirs/ss-nan-stage1_r18-d8_1xb4-600iter_toy-lip-128x96/'
+             'iter_600.pth')

@@ -6,7 +6,7 @@
 ``GSEFPN`` neck and a ``ParsingIoUHead``.
 """
 import copy
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -197,4 +197,4 @@ class ParsingRCNN(TwoStageDetector):
         return maps
 
 
-__all__: Sequence[str] = ['ParsingRCNN', 'paint_parsings', 'combine_semantic']
+__all__ = ['ParsingRCNN', 'paint_parsings', 'combine_semantic']

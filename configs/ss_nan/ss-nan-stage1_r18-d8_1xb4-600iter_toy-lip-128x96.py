@@ -2,7 +2,7 @@
 # and the learning tests, stage 1 (L_parsing only): the paper model
 # (Share-Net over scales {0.5, 0.75, 1.0}, shared Skip-Net, neural
 # aggregation, deep supervision) on a narrow ResNet-18 (output stride 8),
-# input 128 x 96, batch 4, 400 iterations from scratch with AdamW (the
+# input 128 x 96, batch 4, 600 iterations from scratch with AdamW (the
 # paper's SGD assumes pre-trained weights). Stage 2, with the joint loss:
 # ss-nan_r18-d8_1xb4-200iter_toy-lip-128x96.py. Not a benchmark setting.
 _base_ = [
@@ -63,7 +63,7 @@ val_dataloader = dict(
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-max_iters = 400
+max_iters = 600
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=0.002, weight_decay=0.0001),
