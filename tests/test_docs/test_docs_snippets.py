@@ -73,6 +73,7 @@ def test_marker_parser(tmp_path):
         runnable_blocks(str(md))
 
 
+@pytest.mark.slow  # trains toy models verbatim as the docs do (~1 min each)
 @pytest.mark.parametrize('doc', _docs())
 def test_runnable_blocks(doc, tmp_path):
     for name in ('configs', 'tools'):
