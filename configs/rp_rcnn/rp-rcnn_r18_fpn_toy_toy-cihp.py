@@ -57,7 +57,8 @@ model = dict(
             loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))),
     train_cfg=dict(
         rpn_proposal=dict(nms_pre=500, max_per_img=200),
-        rcnn=dict(sampler=dict(num=64), max_parsing_rois_per_img=8)),
+        # every positive RoI (<= 64 x 0.25 = 16) trains the parsing head
+        rcnn=dict(sampler=dict(num=64), max_parsing_rois_per_img=16)),
     test_cfg=dict(
         rpn=dict(nms_pre=500, max_per_img=100),
         rcnn=dict(max_per_img=20)))

@@ -49,15 +49,7 @@ def _checkpoint(cfg: str, out: str) -> str:
 
 
 @pytest.mark.parametrize('method', [
-    'fcn-tiny', 'lipnet', 'c_dlinknet', 'htcorrm',
-    pytest.param(
-        'ss_nan',
-        marks=pytest.mark.xfail(
-            raises=TypeError,
-            strict=True,
-            reason='MultiScaleEncoderDecoder.multi_scale_forward calls '
-            'round() on a traced shape (a tensor under ONNX tracing); '
-            'int(h) there fixes it'))
+    'fcn-tiny', 'lipnet', 'c_dlinknet', 'htcorrm', 'ss_nan'
 ])
 def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
     main = _tool('deployment/pytorch2onnx.py').main

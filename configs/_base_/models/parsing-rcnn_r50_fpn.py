@@ -41,7 +41,10 @@ model = dict(
             target_means=[.0, .0, .0, .0],
             target_stds=[1.0, 1.0, 1.0, 1.0]),
         loss_cls=dict(
-            type='mmdet.CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
+            type='mmdet.CrossEntropyLoss',
+            use_sigmoid=True,
+            avg_non_ignore=True,
+            loss_weight=1.0),
         loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
     roi_head=dict(
         type='ParsingRoIHead',
@@ -67,6 +70,7 @@ model = dict(
             loss_cls=dict(
                 type='mmdet.CrossEntropyLoss',
                 use_sigmoid=False,
+                avg_non_ignore=True,
                 loss_weight=1.0),
             loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
         # proposals separation sampling: the parsing branch reads S2 only

@@ -41,7 +41,8 @@ class ParsingAPMetric(BaseMetric):
 
     Args:
         num_parts (int, optional): part classes including background;
-            default ``len(dataset_meta['classes'])``.
+            default ``len(dataset_meta['part_classes'])``, else
+            ``len(dataset_meta['classes'])``.
         iou_thrs (Sequence[float]): thresholds of AP^p_vol.
         score_thr (float): predictions scoring lower are dropped.
         pcp_thr (float): PCP threshold (0.5: PCP_50).
@@ -85,13 +86,21 @@ class ParsingAPMetric(BaseMetric):
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
 
+    def _part_classes(self) -> Optional[Sequence[str]]:
+        """Part class names of ``dataset_meta``: ``part_classes`` (the
+        instance datasets, whose ``classes`` are the detector's 'person')
+        before ``classes``; None when neither is there."""
+        meta = self.dataset_meta or {}
+        return meta.get('part_classes') or meta.get('classes') or None
+
     def _num_parts(self) -> int:
         if self.num_parts is not None:
             return int(self.num_parts)
-        classes = (self.dataset_meta or {}).get('classes')
+        classes = self._part_classes()
         if not classes:
             raise ValueError('ParsingAPMetric needs num_parts or a dataset '
-                             "with METAINFO['classes']")
+                             "with METAINFO['part_classes'] or "
+                             "METAINFO['classes']")
         return len(classes)
 
     def process(self, data_batch, data_samples: Sequence) -> None:
@@ -195,9 +204,9 @@ class ParsingAPMetric(BaseMetric):
         ]
         if areas:
             sem = semantic_metrics(areas)
-            classes = (self.dataset_meta or {}).get('classes') or [
-                str(c) for c in range(len(sem['IoU']))
-            ]
+            classes = self._part_classes()
+            if not classes or len(classes) != len(sem['IoU']):
+                classes = [str(c) for c in range(len(sem['IoU']))]
             log_table('per class results:', ['Class', 'IoU', 'Acc'],
                       [[c, f'{pct(i):.2f}', f'{pct(a):.2f}']
                        for c, i, a in zip(classes, sem['IoU'], sem['Acc'])],

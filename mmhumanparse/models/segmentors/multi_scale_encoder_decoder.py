@@ -93,7 +93,9 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
             largest scale.
         """
         scales = self.scales if scales is None else scales
-        h, w = inputs.shape[-2:]
+        # plain ints: under ONNX tracing the shape entries are tensors,
+        # which round() rejects (the export has a fixed input size)
+        h, w = (int(v) for v in inputs.shape[-2:])
         logits = []
         for s in scales:
             x = inputs if s == 1.0 else F.interpolate(

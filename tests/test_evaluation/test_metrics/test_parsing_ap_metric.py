@@ -184,6 +184,35 @@ def test_parsing_ap_metric_data_elements_and_dataset_meta():
     assert run_metric(as_elements, elements) == out
 
 
+def test_parsing_ap_metric_takes_part_classes_before_classes(monkeypatch):
+    """Instance datasets' ``classes`` are the detector's ('person', ); the
+    metric counts and names the parts from ``part_classes``."""
+    import mmhumanparse.evaluation.metrics.parsing_ap_metric as module
+    tables = []
+
+    def record(title, columns, rows, logger=None):
+        tables.append((title, [list(r) for r in rows]))
+
+    monkeypatch.setattr(module, 'log_table', record)
+    samples, _ = multi_person_samples(num=3, seed=4)
+    names = tuple(f'part{i}' for i in range(K))
+    metric = ParsingAPMetric()
+    metric.dataset_meta = dict(classes=('person', ), part_classes=names)
+    out = run_metric(metric, samples)
+    per_class = [rows for title, rows in tables if 'per class' in title]
+    assert len(per_class) == 1
+    assert [row[0] for row in per_class[0]] == list(names)
+    assert out == run_metric(ParsingAPMetric(num_parts=K), samples)
+    # without part_classes, ``classes`` is still the fallback
+    metric = ParsingAPMetric()
+    metric.dataset_meta = dict(classes=names)
+    assert run_metric(metric, samples) == out
+    metric = ParsingAPMetric()
+    metric.dataset_meta = dict(classes=('person', ))
+    with pytest.raises(Exception):  # 1 class cannot hold the K parts
+        run_metric(metric, samples)
+
+
 def test_parsing_ap_metric_uses_pred_sem_seg_when_given():
     samples, _ = multi_person_samples(num=2, seed=3)
     for s in samples:

@@ -24,8 +24,8 @@ REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 CFG_DIR = osp.join(REPO, 'configs', 'ss_nan')
 TOY1 = osp.join(CFG_DIR,
-                'ss-nan-stage1_r18-d8_1xb4-600iter_toy-lip-128x96.py')
-TOY = osp.join(CFG_DIR, 'ss-nan_r18-d8_1xb4-200iter_toy-lip-128x96.py')
+                'ss-nan-stage1_r18-d4_1xb4-200iter_toy-lip-128x96.py')
+TOY = osp.join(CFG_DIR, 'ss-nan_r18-d4_1xb4-100iter_toy-lip-128x96.py')
 PAPER = osp.join(CFG_DIR, 'ss-nan_r101-d8_1xb30-30e_lip-321x321.py')
 LIP_PAIRS = [(14, 15), (16, 17), (18, 19)]
 
@@ -77,7 +77,7 @@ def test_every_ss_nan_config_follows_the_paper_recipe():
         if 'toy' in name:
             if 'stage1' not in name:
                 assert cfg.load_from == (
-                    'work_dirs/' + osp.basename(TOY1)[:-3] + '/iter_600.pth')
+                    'work_dirs/' + osp.basename(TOY1)[:-3] + '/iter_200.pth')
             continue
         # Sec. 4.1: the recipe of the paper-size configs
         assert m.backbone.depth == 101 and m.backbone.type == \
@@ -132,12 +132,13 @@ def test_scale_loop_and_deeply_supervised_losses():
     inputs = torch.randn(2, 3, 64, 48)
     samples = _samples(2, 64, 48)
     logits, agg = model.multi_scale_forward(inputs)
-    # one shared backbone and head at 0.5, 0.75, 1.0 (output stride 8)
-    assert [tuple(lg.shape) for lg in logits] == [(2, 20, 4, 3),
-                                                  (2, 20, 6, 5),
-                                                  (2, 20, 8, 6)]
-    assert agg.shape == (2, 20, 8, 6)
-    torch.testing.assert_close(agg.sum(1), torch.ones(2, 8, 6))
+    # one shared backbone and head at 0.5, 0.75, 1.0 (the toy's output
+    # stride is 4)
+    assert [tuple(lg.shape) for lg in logits] == [(2, 20, 8, 6),
+                                                  (2, 20, 12, 9),
+                                                  (2, 20, 16, 12)]
+    assert agg.shape == (2, 20, 16, 12)
+    torch.testing.assert_close(agg.sum(1), torch.ones(2, 16, 12))
     losses = model.loss(inputs, samples)
     for prefix in ('decode.s0.5', 'decode.s0.75', 'decode.s1', 'decode.agg'):
         for key in ('loss_ss_nan', 'parsing_ce', 'joint_l2'):
@@ -161,7 +162,7 @@ def test_average_aggregation_and_test_scales():
     with torch.no_grad():
         logits, agg = model.multi_scale_forward(inputs)
         probs = [
-            F.interpolate(lg.softmax(1), size=(8, 6), mode='bilinear')
+            F.interpolate(lg.softmax(1), size=(16, 12), mode='bilinear')
             for lg in logits
         ]
         torch.testing.assert_close(agg, torch.stack(probs).mean(0))

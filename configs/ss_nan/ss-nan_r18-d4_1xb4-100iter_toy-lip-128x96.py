@@ -1,7 +1,7 @@
 # Small SS-NAN on toy LIP, stage 2: fine-tune the toy stage-1 model with
 # L_SS-NAN = L_parsing * L_joint (Eq. 4, the nine LIP joints) on the
-# aggregate and every scale, 200 iterations, AdamW lr 5e-4 + poly.
-_base_ = ['./ss-nan-stage1_r18-d8_1xb4-600iter_toy-lip-128x96.py']
+# aggregate and every scale, 100 iterations, AdamW lr 5e-4 + poly.
+_base_ = ['./ss-nan-stage1_r18-d4_1xb4-200iter_toy-lip-128x96.py']
 model = dict(
     decode_head=dict(
         loss_joint=dict(
@@ -10,7 +10,7 @@ model = dict(
             joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ),
                           (15, ), (16, ), (17, ), (18, ), (19, )],
             loss_weight=1.0)))
-max_iters = 200
+max_iters = 100
 optim_wrapper = dict(optimizer=dict(lr=0.0005))
 param_scheduler = [
     dict(
@@ -23,5 +23,5 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))
-load_from = ('work_dirs/ss-nan-stage1_r18-d8_1xb4-600iter_toy-lip-128x96/'
-             'iter_600.pth')
+load_from = ('work_dirs/ss-nan-stage1_r18-d4_1xb4-200iter_toy-lip-128x96/'
+             'iter_200.pth')
