@@ -57,8 +57,8 @@ PARAM_SCHEDULERS = Registry(
 METRICS = Registry(
     'metric', parent=MMENGINE_METRICS, locations=['mmhumanparse.evaluation'])
 EVALUATOR = Registry('evaluator', parent=MMENGINE_EVALUATOR)
-TASK_UTILS = Registry(
-    'task util', parent=MMENGINE_TASK_UTILS, locations=['mmhumanparse.models'])
+# no task utils of our own yet (assigners/samplers are mmdet's, prefixed)
+TASK_UTILS = Registry('task util', parent=MMENGINE_TASK_UTILS)
 VISUALIZERS = Registry(
     'visualizer',
     parent=MMENGINE_VISUALIZERS,
