@@ -2,15 +2,8 @@
 from typing import Dict, List, Optional
 
 import numpy as np
-import torch
 
-
-def _numpy(x) -> np.ndarray:
-    if hasattr(x, 'tensor'):  # mmdet box types
-        x = x.tensor
-    if isinstance(x, torch.Tensor):
-        x = x.detach().cpu().numpy()
-    return np.asarray(x)
+from mmhumanparse.structures.sample_utils import pixel_labels, to_numpy
 
 
 def label_map(sample) -> np.ndarray:
@@ -22,17 +15,14 @@ def label_map(sample) -> np.ndarray:
     """
     if 'pred_sem_seg' not in sample:
         raise KeyError('the data sample has no pred_sem_seg')
-    pixel = sample.pred_sem_seg
-    key = 'data' if 'data' in pixel else 'sem_seg'
-    labels = _numpy(pixel.get(key))
-    return labels.reshape(labels.shape[-2:]).astype(np.int64)
+    return pixel_labels(sample.pred_sem_seg).astype(np.int64)
 
 
 def logits(sample) -> Optional[np.ndarray]:
     """(C, H, W) float32 ``seg_logits`` of a segmentor sample, else None."""
     if 'seg_logits' not in sample:
         return None
-    return _numpy(sample.seg_logits.data).astype(np.float32)
+    return to_numpy(sample.seg_logits.data).astype(np.float32)
 
 
 def encode_rle(mask: np.ndarray) -> Dict:
@@ -66,9 +56,9 @@ def persons_to_json(sample, score_thr: float = 0.0) -> List[Dict]:
         :func:`decode_rle` (or ``pycocotools.mask.decode``).
     """
     inst = sample.pred_instances
-    scores = _numpy(inst.scores).astype(np.float64).reshape(-1)
-    boxes = _numpy(inst.bboxes).astype(np.float64).reshape(-1, 4)
-    parsings = _numpy(inst.parsings) if 'parsings' in inst else None
+    scores = to_numpy(inst.scores).astype(np.float64).reshape(-1)
+    boxes = to_numpy(inst.bboxes).astype(np.float64).reshape(-1, 4)
+    parsings = to_numpy(inst.parsings) if 'parsings' in inst else None
     records = []
     for k in np.argsort(-scores, kind='stable'):
         if scores[k] < score_thr:

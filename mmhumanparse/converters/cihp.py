@@ -15,7 +15,8 @@ import os.path as osp
 
 import numpy as np
 
-from .coco import (CATEGORIES, check_shape, mask_to_box, progress, read_ids,
+from .coco import (CATEGORIES, add_person, check_shape, image_record,
+                   progress, read_ids,
                    report, require_dir)
 from .label_io import image_size, read_label_png
 
@@ -26,14 +27,16 @@ CIHP_DIR = 'instance-level_human_parsing'
 def cihp_to_coco(root: str, split: str, verbose: bool = True) -> dict:
     """Convert a CIHP split to the COCO-style dict.
 
+    One annotation per person id of ``Human_ids`` that covers a part pixel
+    of ``Category_ids``; its part map is read back through both PNGs.
+
     Args:
         root (str): dataset root holding ``instance-level_human_parsing/``.
-        split (str): ``'train'`` or ``'val'``.
-        verbose (bool): show a progress bar and print the image / person /
-            skipped counts.
+        split (str): ``'train'`` (Training/) or ``'val'`` (Validation/).
+        verbose (bool): progress bar and a one-line summary.
 
     Returns:
-        dict: ``images``, ``annotations``, ``categories``.
+        dict: COCO-style ``images``, ``annotations``, ``categories``.
     """
     if split not in CIHP_SPLITS:
         raise ValueError(f'split must be one of {tuple(CIHP_SPLITS)}, '
@@ -60,23 +63,14 @@ def cihp_to_coco(root: str, split: str, verbose: bool = True) -> dict:
         hum = read_label_png(osp.join(root, hum_rel), channel=None)
         check_shape(cat, hw, osp.join(root, cat_rel), img_path)
         check_shape(hum, hw, osp.join(root, hum_rel), img_path)
-        images.append(
-            dict(id=img_idx, file_name=f'{img_id}.jpg', height=hw[0],
-                 width=hw[1]))
+        images.append(image_record(img_idx, img_id, hw))
         fg = cat > 0
         for k in np.unique(hum):
             if k == 0:
                 continue
-            mask = (hum == k) & fg
-            if not mask.any():
-                skipped += 1
-                continue
-            bbox, area = mask_to_box(mask)
-            annos.append(
-                dict(id=len(annos) + 1, image_id=img_idx, category_id=1,
-                     bbox=bbox, area=area, iscrowd=0,
-                     parsing=dict(file=cat_rel, human_file=hum_rel,
-                                  human_id=int(k))))
+            parsing = dict(file=cat_rel, human_file=hum_rel, human_id=int(k))
+            skipped += not add_person(annos, img_idx, (hum == k) & fg,
+                                      parsing)
     coco = dict(images=images, annotations=annos, categories=CATEGORIES)
     report('CIHP', split, coco, skipped, verbose)
     return coco

@@ -55,6 +55,34 @@ def mask_to_box(mask: np.ndarray) -> Tuple[List[int], int]:
     return [x0, y0, x1 - x0 + 1, y1 - y0 + 1], int(np.count_nonzero(mask))
 
 
+def add_person(annos: List[dict], image_id: int, mask: np.ndarray,
+               parsing: dict) -> bool:
+    """Append one person annotation (box and area from ``mask``).
+
+    Args:
+        annos (list[dict]): the annotations so far (ids are 1-based).
+        image_id (int): the image's id.
+        mask (np.ndarray): (H, W) bool, the person's pixels.
+        parsing (dict): where its part map is (see docs/data_conventions.md).
+
+    Returns:
+        bool: False (nothing appended) when ``mask`` is empty.
+    """
+    if not mask.any():
+        return False
+    bbox, area = mask_to_box(mask)
+    annos.append(
+        dict(id=len(annos) + 1, image_id=image_id, category_id=1, bbox=bbox,
+             area=area, iscrowd=0, parsing=parsing))
+    return True
+
+
+def image_record(image_id: int, img_id: str, hw: Tuple[int, int]) -> dict:
+    """The COCO ``images`` entry of ``{img_id}.jpg`` with size ``hw``."""
+    return dict(id=image_id, file_name=f'{img_id}.jpg', height=hw[0],
+                width=hw[1])
+
+
 def check_shape(arr: np.ndarray, hw: Tuple[int, int], path: str,
                 img_path: str) -> None:
     """Raise ``ValueError`` naming both files if the sizes differ."""

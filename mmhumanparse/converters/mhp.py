@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
-from .coco import (CATEGORIES, check_shape, mask_to_box, progress, read_ids,
+from .coco import (CATEGORIES, add_person, check_shape, image_record,
+                   progress, read_ids,
                    report, require_dir)
 from .label_io import image_size, read_label_png
 
@@ -81,14 +82,16 @@ def mhp_annotation_index(anno_dir: str,
 def mhp_to_coco(root: str, split: str, verbose: bool = True) -> dict:
     """Convert an MHP-v2 split to the COCO-style dict.
 
+    One annotation per ``parsing_annos/{id}_NN_MM.png`` file with a part
+    pixel (channel 0 of the 3-channel PNG).
+
     Args:
         root (str): dataset root holding ``LV-MHP-v2/``.
-        split (str): ``'train'`` or ``'val'``.
-        verbose (bool): show a progress bar and print the image / person /
-            skipped counts.
+        split (str): ``'train'`` or ``'val'`` (``list/{split}.txt``).
+        verbose (bool): progress bar and a one-line summary.
 
     Returns:
-        dict: ``images``, ``annotations``, ``categories``.
+        dict: COCO-style ``images``, ``annotations``, ``categories``.
     """
     if split not in MHP_SPLITS:
         raise ValueError(f'split must be one of {MHP_SPLITS}, got {split!r}')
@@ -109,22 +112,13 @@ def mhp_to_coco(root: str, split: str, verbose: bool = True) -> dict:
             raise FileNotFoundError(
                 f'image {img_path} has no annotation: no {img_id}_NN_MM.png '
                 f'in {anno_dir}')
-        images.append(
-            dict(id=img_idx, file_name=f'{img_id}.jpg', height=hw[0],
-                 width=hw[1]))
+        images.append(image_record(img_idx, img_id, hw))
         for _, name in index[img_id]:
             path = osp.join(anno_dir, name)
             labels = read_label_png(path, channel=0)
             check_shape(labels, hw, path, img_path)
-            mask = labels > 0
-            if not mask.any():
-                skipped += 1
-                continue
-            bbox, area = mask_to_box(mask)
-            annos.append(
-                dict(id=len(annos) + 1, image_id=img_idx, category_id=1,
-                     bbox=bbox, area=area, iscrowd=0,
-                     parsing=dict(file=f'{anno_rel}/{name}', channel=0)))
+            parsing = dict(file=f'{anno_rel}/{name}', channel=0)
+            skipped += not add_person(annos, img_idx, labels > 0, parsing)
     coco = dict(images=images, annotations=annos, categories=CATEGORIES)
     report('MHP-v2', split, coco, skipped, verbose)
     return coco

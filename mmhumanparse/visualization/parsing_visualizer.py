@@ -5,7 +5,6 @@ from typing import List, Optional, Sequence
 import cv2
 import mmcv
 import numpy as np
-import torch
 from mmengine.dist import master_only
 from mmseg.visualization import SegLocalVisualizer
 
@@ -13,6 +12,7 @@ from mmhumanparse.datasets.metainfo import (ATR_METAINFO, CIHP_METAINFO,
                                             LIP_METAINFO, MHP_METAINFO,
                                             PPP_METAINFO)
 from mmhumanparse.registry import VISUALIZERS
+from mmhumanparse.structures.sample_utils import pixel_labels, to_numpy
 from .palette import palette_lut, part_meta
 
 DATASET_METAINFO = dict(
@@ -32,22 +32,6 @@ def person_colors(num: int) -> np.ndarray:
     hues = (np.arange(num) * 0.618033988749895) % 1.0
     rgb = [colorsys.hsv_to_rgb(h, 0.85, 1.0) for h in hues]
     return np.round(np.asarray(rgb).reshape(-1, 3) * 255).astype(np.uint8)
-
-
-def _numpy(x) -> np.ndarray:
-    if hasattr(x, 'tensor'):  # mmdet box types
-        x = x.tensor
-    if isinstance(x, torch.Tensor):
-        x = x.detach().cpu().numpy()
-    return np.asarray(x)
-
-
-def _pixel_labels(pixel_data) -> np.ndarray:
-    """(H, W) labels of a PixelData holding ``data`` (mmseg) or
-    ``sem_seg`` (mmdet)."""
-    key = 'data' if 'data' in pixel_data else 'sem_seg'
-    labels = _numpy(pixel_data.get(key))
-    return labels.reshape(labels.shape[-2:])
 
 
 def _resize_nearest(labels: np.ndarray, hw) -> np.ndarray:
@@ -205,14 +189,14 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
         lut = palette_lut(palette)
         h, w = image.shape[:2]
         n = len(instances)
-        scores = (_numpy(instances.scores).astype(np.float64)
+        scores = (to_numpy(instances.scores).astype(np.float64)
                   if 'scores' in instances else np.ones(n))
         maps = None
         if 'parsings' in instances:
-            maps = _numpy(instances.parsings)
+            maps = to_numpy(instances.parsings)
         elif 'masks' in instances:
-            maps = _numpy(instances.masks).astype(np.uint8)
-        boxes = (_numpy(instances.bboxes).astype(np.float64).reshape(-1, 4)
+            maps = to_numpy(instances.masks).astype(np.uint8)
+        boxes = (to_numpy(instances.bboxes).astype(np.float64).reshape(-1, 4)
                  if 'bboxes' in instances else None)
         if maps is not None and maps.ndim == 3 and boxes is not None:
             boxes = boxes * np.array([w / maps.shape[2], h / maps.shape[1]] *
@@ -279,7 +263,7 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
                                      with_labels)
         sem_seg = data_sample.get(f'{prefix}_sem_seg', None)
         if sem_seg is not None:
-            return self.draw_part_map(image, _pixel_labels(sem_seg),
+            return self.draw_part_map(image, pixel_labels(sem_seg),
                                       with_labels)
         return None
 

@@ -1,6 +1,7 @@
-"""tools/deployment/pytorch2onnx.py: ONNX Runtime gives the labels of
-PyTorch (>= 99.9 % equal pixels) on toy images, for a stock mmseg
-EncoderDecoder and our single-person segmentors' toy configs."""
+"""tools/deployment/pytorch2onnx.py and mmhumanparse.utils.onnx_export:
+ONNX Runtime gives the labels of PyTorch (>= 99.9 % equal pixels) on toy
+images, for a stock mmseg EncoderDecoder and our single-person segmentors'
+toy configs."""
 import glob
 import importlib.util
 import os.path as osp
@@ -15,6 +16,8 @@ from mmhumanparse.apis import inference_parser, init_parser, label_map
 from mmhumanparse.apis import list_images
 from mmhumanparse.datasets.metainfo import LIP_METAINFO
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
+from mmhumanparse.utils.onnx_export import (ExportableParser, export_onnx,
+                                            load_parser, ort_session)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -79,10 +82,6 @@ def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
 def test_graph_includes_preprocessing(toy_roots, tmp_path):
     """ONNX labels on a raw BGR toy image at the export size equal
     inference_parser's (whose resize is then the identity)."""
-    tool = _tool('deployment/pytorch2onnx.py')
-    export_onnx, load_parser, ort_session = (tool.export_onnx,
-                                             tool.load_parser,
-                                             tool.ort_session)
     cfg = _toy('lipnet')
     ckpt = _checkpoint(cfg, str(tmp_path / 'm.pth'))
     path = list_images(osp.join(toy_roots['LIP'], 'val_images'))[0]
@@ -98,8 +97,7 @@ def test_graph_includes_preprocessing(toy_roots, tmp_path):
 
 
 def test_rejects_detectors_and_bad_shape(tmp_path):
-    tool = _tool('deployment/pytorch2onnx.py')
-    ExportableParser, parse_args = tool.ExportableParser, tool.parse_args
+    parse_args = _tool('deployment/pytorch2onnx.py').parse_args
     with pytest.raises(TypeError, match='EncoderDecoder'):
         ExportableParser(torch.nn.Conv2d(3, 3, 1), (8, 8))
     with pytest.raises(SystemExit):

@@ -21,7 +21,7 @@ other processes on the machine affects both alike.
 
 Works with mmhumanparse configs and stock mmseg configs (e.g. mmseg's
 ``deeplabv3_r101-d8_4xb4-80k_ade20k-512x512.py`` from
-``mmseg/.mim/configs``): see ``get_flops.py`` for how the scope is set, how
+``mmseg/.mim/configs``): see :mod:`mmhumanparse.utils.model_stats` for how
 ``SyncBN`` becomes ``BN`` and how weight loading is disabled.
 
 ``--channels-last`` (NHWC memory format) and ``--fuse-conv-bn`` (fold eval
@@ -41,16 +41,15 @@ import argparse
 import copy
 import os.path as osp
 import statistics
-import sys
 import tempfile
 import time
 from typing import List, Sequence
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from get_flops import (build_model, count_params, default_shape,  # noqa: E402
-                       load_config)
+from mmhumanparse.utils.model_stats import (build_model, count_params,
+                                            default_shape)
+from mmhumanparse.utils.tool_utils import init_config_scope, load_config
 
 
 class Timed:
@@ -64,6 +63,7 @@ class Timed:
                  channels_last: bool = False,
                  fuse_conv_bn: bool = False):
         cfg = load_config(config, cfg_options)
+        init_config_scope(cfg)
         self.config = config
         self.name = config + ''.join(
             [' [fuse_conv_bn]' if fuse_conv_bn else '',
@@ -128,15 +128,13 @@ class Timed:
 class TimedOnnx(Timed):
     """An eager :class:`Timed` model exported to ONNX, run by ONNX Runtime.
 
-    The graph is ``tools/deployment/pytorch2onnx.py``'s: the model's
+    The graph is ``tools/deployment/pytorch2onnx.py``'s
+    (:func:`mmhumanparse.utils.onnx_export.export_onnx`): the model's
     ``inference`` at the timed shape, plus mean/std and argmax.
     """
 
     def __init__(self, eager: Timed, threads: int = 0):
-        sys.path.insert(
-            0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                        'deployment'))
-        from pytorch2onnx import export_onnx, ort_session
+        from mmhumanparse.utils.onnx_export import export_onnx, ort_session
         self.config = eager.config
         self.name = eager.config + ' [onnxruntime]'
         self.shape = eager.shape

@@ -21,13 +21,12 @@ other processes affects all alike. Weights are random (no download).
 import argparse
 import os.path as osp
 import statistics
-import sys
 import time
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from get_flops import build_model, count_params  # noqa: E402
+from mmhumanparse.utils.model_stats import build_model, count_params
+from mmhumanparse.utils.tool_utils import init_config_scope, load_config
 
 
 def resolve(path: str) -> str:
@@ -41,20 +40,14 @@ def resolve(path: str) -> str:
 
 
 def load(path: str, boxes: int):
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-
-    import mmhumanparse  # noqa: F401  (registers our modules)
-    from mmhumanparse.utils import register_all_modules
-    register_all_modules(init_default_scope=False)
-    cfg = Config.fromfile(resolve(path))
-    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    """Config with every box kept, its built model and its scope."""
+    cfg = load_config(resolve(path))
+    scope = init_config_scope(cfg, default='mmdet')
     rcnn = cfg.model.test_cfg.rcnn
     rcnn.score_thr = 0.0
     rcnn.max_per_img = boxes
     rpn = cfg.model.test_cfg.rpn
     rpn.max_per_img = max(boxes * 10, rpn.max_per_img)
-    scope = cfg.get('default_scope', 'mmdet')
     return cfg, build_model(cfg), scope
 
 

@@ -110,18 +110,14 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     import mmengine
-    from mmengine.config import Config
     from mmengine.registry import DefaultScope
 
     from mmhumanparse.registry import DATASETS
     from mmhumanparse.utils import register_all_modules
+    from mmhumanparse.utils.tool_utils import load_config
 
     args = parse_args(argv)
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     loader_key = f'{args.split}_dataloader'
     if loader_key not in cfg:
         raise KeyError(f'{args.config}: no `{loader_key}` in the config')

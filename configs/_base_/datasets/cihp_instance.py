@@ -1,59 +1,27 @@
-# CIHP, multi-person parsing (mmdet pipeline), 20 part classes.
+# CIHP, multi-person parsing (mmdet pipeline), 20 part classes; pipelines,
+# loaders and flip TTA in multi-person_instance.py.
 # Prepare: python tools/dataset_converters/cihp2coco.py data/CIHP \
 #     --split train --out data/CIHP/annotations/cihp_train.json  (and val)
-# Sizes (arXiv:2009.09447 Sec. 4.1): short side sampled from [512, 864],
-# long side <= 1400 for training; short side 800 for testing.
+_base_ = './multi-person_instance.py'
 dataset_type = 'CIHPInstanceDataset'
 data_root = 'data/CIHP/'
 split_dirs = dict(
     train='instance-level_human_parsing/Training',
     val='instance-level_human_parsing/Validation')
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMultiPersonAnnotations', with_mask=False),
-    dict(
-        type='RandomResize',
-        scale=[(1400, 512), (1400, 864)],
-        keep_ratio=True,
-        resize_type='HumanDetResize'),
-    dict(type='HumanDetRandomFlip', prob=0.5),
-    dict(type='PackParsingDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='HumanDetResize', scale=(1400, 800), keep_ratio=True),
-    # annotations after resizing: predictions are scored at the original size
-    dict(type='LoadMultiPersonAnnotations', with_mask=False),
-    dict(type='PackParsingDetInputs')
-]
 train_dataloader = dict(
-    batch_size=2,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    batch_sampler=dict(type='mmdet.AspectRatioBatchSampler'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/cihp_train.json',
         data_prefix=dict(img=split_dirs['train'] + '/Images'),
-        global_seg_dir=split_dirs['train'] + '/Category_ids',
-        filter_cfg=dict(filter_empty_gt=True),
-        pipeline=train_pipeline))
+        global_seg_dir=split_dirs['train'] + '/Category_ids'))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/cihp_val.json',
         data_prefix=dict(img=split_dirs['val'] + '/Images'),
-        global_seg_dir=split_dirs['val'] + '/Category_ids',
-        test_mode=True,
-        pipeline=test_pipeline))
+        global_seg_dir=split_dirs['val'] + '/Category_ids'))
 test_dataloader = val_dataloader
 # AP^p_50 / AP^p_vol / PCP_50 and mIoU of the combined map (pred_sem_seg),
 # plus person-box AP from mmdet's CocoMetric.
@@ -65,25 +33,3 @@ val_evaluator = [
         metric='bbox')
 ]
 test_evaluator = val_evaluator
-# flip test-time augmentation (tools/test.py --tta): persons of both views
-# pooled by box NMS; flipped part maps mirrored back with left/right swapped
-tta_model = dict(
-    type='ParsingDetTTAModel',
-    tta_cfg=dict(
-        nms=dict(type='nms', iou_threshold=0.5),
-        max_per_img=100,
-        combine_score_thr=0.3))
-tta_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(
-        type='TestTimeAug',
-        transforms=[[dict(type='HumanDetResize', scale=(1400, 800),
-                          keep_ratio=True)],
-                    [
-                        dict(type='HumanDetRandomFlip', prob=0.),
-                        dict(type='HumanDetRandomFlip', prob=1.)
-                    ],
-                    [dict(type='LoadMultiPersonAnnotations',
-                          with_mask=False)],
-                    [dict(type='PackParsingDetInputs')]])
-]

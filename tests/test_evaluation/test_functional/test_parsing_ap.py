@@ -1,6 +1,4 @@
 """AP^p / PCP kernel: hand-made cases with known answers + reference."""
-import os.path as osp
-import sys
 
 import numpy as np
 import pytest

@@ -1,5 +1,4 @@
 """ParsingAPMetric: AP^p / PCP, global mIoU and the MHP-v2 submission."""
-import os.path as osp
 
 import cv2
 import numpy as np

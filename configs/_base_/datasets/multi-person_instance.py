@@ -1,0 +1,61 @@
+# Pipelines, loaders and flip TTA shared by the multi-person parsing dataset
+# bases (mmdet pipeline): cihp_instance.py and mhp-v2_instance.py set the
+# dataset, its files and the evaluator. Sizes (arXiv:2009.09447 Sec. 4.1):
+# short side sampled from [512, 864], long side <= 1400 for training; short
+# side 800 for testing.
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(
+        type='RandomResize',
+        scale=[(1400, 512), (1400, 864)],
+        keep_ratio=True,
+        resize_type='HumanDetResize'),
+    dict(type='HumanDetRandomFlip', prob=0.5),
+    dict(type='PackParsingDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='HumanDetResize', scale=(1400, 800), keep_ratio=True),
+    # annotations after resizing: predictions are scored at the original size
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(type='PackParsingDetInputs')
+]
+train_dataloader = dict(
+    batch_size=2,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    batch_sampler=dict(type='mmdet.AspectRatioBatchSampler'),
+    dataset=dict(
+        filter_cfg=dict(filter_empty_gt=True), pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(test_mode=True, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+# flip test-time augmentation (tools/test.py --tta): persons of both views
+# pooled by box NMS; flipped part maps mirrored back with left/right swapped
+tta_model = dict(
+    type='ParsingDetTTAModel',
+    tta_cfg=dict(
+        nms=dict(type='nms', iou_threshold=0.5),
+        max_per_img=100,
+        combine_score_thr=0.3))
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[[dict(type='HumanDetResize', scale=(1400, 800),
+                          keep_ratio=True)],
+                    [
+                        dict(type='HumanDetRandomFlip', prob=0.),
+                        dict(type='HumanDetRandomFlip', prob=1.)
+                    ],
+                    [dict(type='LoadMultiPersonAnnotations',
+                          with_mask=False)],
+                    [dict(type='PackParsingDetInputs')]])
+]
