@@ -6,7 +6,7 @@
 # still feeds HNL and learns through the main loss).
 _base_ = [
     '../_base_/models/htcorrm_hrnetv2-w48.py', '../_base_/datasets/atr.py',
-    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_120e.py'
+    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_180e.py'
 ]
 crop_size = (384, 384)  # (h, w)
 # heatmap geometry of the (unsupervised) pose encoder, for output_aux
@@ -54,19 +54,6 @@ train_dataloader = dict(
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-optimizer = dict(type='SGD', lr=1e-3, momentum=0.9, weight_decay=5e-4)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=180,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=180, val_interval=10)
 default_hooks = dict(
     checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
 log_processor = dict(by_epoch=True)

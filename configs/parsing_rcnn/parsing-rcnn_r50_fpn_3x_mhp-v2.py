@@ -1,24 +1,12 @@
 # Parsing R-CNN on MHP-v2 (59 parts): half the CIHP iterations, lr steps
-# scaled (arXiv:2009.09447 Sec. 4.1).
+# scaled (arXiv:2009.09447 Sec. 4.1; _base_/schedules/schedule_3x_mhp-v2.py).
 _base_ = [
     '../_base_/models/parsing-rcnn_r50_fpn.py',
     '../_base_/datasets/mhp-v2_instance.py',
-    '../_base_/schedules/schedule_3x.py', '../_base_/detector_runtime.py'
+    '../_base_/schedules/schedule_3x_mhp-v2.py',
+    '../_base_/detector_runtime.py'
 ]
 model = dict(roi_head=dict(parsing_head=dict(num_classes=59)))
-train_cfg = dict(max_iters=67500, val_interval=7500)
-param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-        end=500),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=67500,
-        by_epoch=False,
-        milestones=[52500, 62500],
-        gamma=0.1)
-]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=7500))

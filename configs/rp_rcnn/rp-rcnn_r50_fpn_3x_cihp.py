@@ -1,26 +1,11 @@
 # RP R-CNN (arXiv:2009.09447): Parsing R-CNN + GSE-FPN (lambda_s = 2.0,
 # Table 4) + PRSN (lambda_r = 1.0, Table 5); lambda_p = 2.0 (Table 3).
-_base_ = '../parsing_rcnn/parsing-rcnn_r50_fpn_3x_cihp.py'
-num_parts = 20
-model = dict(
-    neck=dict(
-        type='GSEFPN',
-        semantic_head=dict(
-            num_classes=num_parts,
-            num_convs=4,
-            norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
-            loss_seg=dict(
-                type='mmdet.CrossEntropyLoss',
-                ignore_index=255,
-                avg_non_ignore=True,
-                loss_weight=2.0))),
-    roi_head=dict(
-        parsing_iou_head=dict(
-            type='ParsingIoUHead',
-            num_classes=num_parts,
-            in_channels=512,
-            num_convs=2,
-            conv_out_channels=128,
-            num_fcs=2,
-            fc_out_channels=256,
-            loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))))
+# CIHP, the training recipe of parsing-rcnn_r50_fpn_3x_cihp.py.
+_base_ = [
+    '../_base_/models/rp-rcnn_r50_fpn.py',
+    '../_base_/datasets/cihp_instance.py',
+    '../_base_/schedules/schedule_3x.py', '../_base_/detector_runtime.py'
+]
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=15000))

@@ -1,0 +1,27 @@
+# RP R-CNN (arXiv:2009.09447) model: Parsing R-CNN (parsing-rcnn_r50_fpn.py)
+# + GSE-FPN (lambda_s = 2.0, Table 4) + PRSN (lambda_r = 1.0, Table 5);
+# lambda_p = 2.0 (Table 3). 20 parts (CIHP); MHP-v2 leaves set 59.
+_base_ = './parsing-rcnn_r50_fpn.py'
+num_parts = 20
+model = dict(
+    neck=dict(
+        type='GSEFPN',
+        semantic_head=dict(
+            num_classes=num_parts,
+            num_convs=4,
+            norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
+            loss_seg=dict(
+                type='mmdet.CrossEntropyLoss',
+                ignore_index=255,
+                avg_non_ignore=True,
+                loss_weight=2.0))),
+    roi_head=dict(
+        parsing_iou_head=dict(
+            type='ParsingIoUHead',
+            num_classes=num_parts,
+            in_channels=512,
+            num_convs=2,
+            conv_out_channels=128,
+            num_fcs=2,
+            fc_out_channels=256,
+            loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))))

@@ -1,0 +1,16 @@
+# HTCorrM schedule (htcorrm-hnl.txt, Sec. 4.2): SGD, lr 1e-3, "poly" 0.9,
+# momentum 0.9, weight decay 5e-4, 180 epochs (epoch-based loop).
+_base_ = './schedule_120e.py'
+optimizer = dict(lr=1e-3)
+optim_wrapper = dict(optimizer=optimizer)
+param_scheduler = [
+    dict(
+        type='PolyLR',
+        eta_min=0.0,
+        power=0.9,
+        begin=0,
+        end=180,
+        by_epoch=True,
+        convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=180)
