@@ -1,9 +1,9 @@
-# Runtime of the segmentor pipeline (mmseg data samples): mmseg's
-# visualizer and visualization hook, and the flip test-time augmentation
+# Runtime of the segmentor pipeline (mmseg data samples): our parsing
+# visualizer with mmseg's visualization hook, and the flip test-time augmentation
 # that also swaps left/right part channels (`--tta`).
 _base_ = './default_runtime.py'
 visualizer = dict(
-    type='mmseg.SegLocalVisualizer',
+    type='ParsingLocalVisualizer',
     vis_backends={{_base_.vis_backends}},
     name='visualizer')
 default_hooks = dict(visualization=dict(type='mmseg.SegVisualizationHook'))

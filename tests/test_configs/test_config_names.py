@@ -13,7 +13,7 @@ Names (docs: configs/<method>/README.md, DESIGN.md):
   e.g. ``rp-rcnn_r50_fpn_3x_cihp.py``, toy ``rp-rcnn_r18_fpn_toy_toy-cihp.py``.
 
 The pipeline of a config is told by its runtime base: segmentor_runtime.py
-(mmseg visualizer) or detector_runtime.py (mmdet visualizer).
+(mmseg visualization hook) or detector_runtime.py (mmdet's).
 """
 import ast
 import gc
@@ -46,9 +46,9 @@ DETECTOR_NAME = re.compile(
     rf'^(?P<algorithm>{_TOKEN})_(?P<backbone>{_TOKEN})_(?P<neck>{_TOKEN})'
     r'_(?P<schedule>(?:ms-)?\d+x|\d+e|toy)'
     rf'_(?P<dataset>{_TOKEN})\.py$')
-VISUALIZERS = {
-    'mmseg.SegLocalVisualizer': 'segmentor',
-    'mmdet.DetLocalVisualizer': 'detector',
+VIS_HOOKS = {
+    'mmseg.SegVisualizationHook': 'segmentor',
+    'mmdet.DetVisualizationHook': 'detector',
 }
 
 
@@ -57,11 +57,12 @@ def _load(name):
 
 
 def _pipeline(cfg, name):
-    vis = cfg.get('visualizer', {}).get('type')
-    assert vis in VISUALIZERS, (
+    hook = cfg.get('default_hooks', {}).get('visualization', {}).get('type')
+    assert hook in VIS_HOOKS, (
         f'{name}: inherit _base_/segmentor_runtime.py or '
-        f'_base_/detector_runtime.py (visualizer is {vis!r})')
-    return VISUALIZERS[vis]
+        f'_base_/detector_runtime.py (visualization hook is {hook!r})')
+    assert cfg.visualizer.type == 'ParsingLocalVisualizer', name
+    return VIS_HOOKS[hook]
 
 
 def _walk(node, path=''):
@@ -210,7 +211,8 @@ def test_runtime_bases_split_by_pipeline():
     assert seg.tta_model.type == 'ParsingTTAModel'
     assert seg.default_hooks.visualization.type == 'mmseg.SegVisualizationHook'
     det = Config.fromfile(osp.join(CFG_DIR, '_base_', 'detector_runtime.py'))
-    assert det.visualizer.type == 'mmdet.DetLocalVisualizer'
+    assert seg.visualizer.type == det.visualizer.type == \
+        'ParsingLocalVisualizer'
     assert det.default_hooks.visualization.type == 'mmdet.DetVisualizationHook'
     assert 'tta_model' not in det
     # (+ auto_scale_lr, which mmdet's schedules carry with the lr)
