@@ -33,8 +33,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest tests -q -p no:cacheprovider -m "not slow" --durations=15
 
+# held-out learning tests (each <= 5 min on 2 idle cores); SLOW_TESTS picks
+# a subset, e.g. `make test-slow SLOW_TESTS=tests/test_models/test_segmentors`
+SLOW_TESTS ?= tests
 test-slow: $(STAMP)
-	$(PY) -m pytest tests -q -p no:cacheprovider -m slow --durations=15
+	$(PY) -m pytest $(SLOW_TESTS) -q -p no:cacheprovider -m slow --durations=15
 
 clean:
 	rm -rf $(VENV) work_dirs build *.egg-info
