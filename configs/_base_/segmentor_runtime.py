@@ -3,7 +3,7 @@
 # that also swaps left/right part channels (`--tta`).
 _base_ = './default_runtime.py'
 visualizer = dict(
-    type='ParsingLocalVisualizer',
+    type='mmhumanparse.ParsingLocalVisualizer',
     vis_backends={{_base_.vis_backends}},
     name='visualizer')
 default_hooks = dict(visualization=dict(type='mmseg.SegVisualizationHook'))

@@ -61,7 +61,7 @@ def _pipeline(cfg, name):
     assert hook in VIS_HOOKS, (
         f'{name}: inherit _base_/segmentor_runtime.py or '
         f'_base_/detector_runtime.py (visualization hook is {hook!r})')
-    assert cfg.visualizer.type == 'ParsingLocalVisualizer', name
+    assert cfg.visualizer.type == 'mmhumanparse.ParsingLocalVisualizer', name
     return VIS_HOOKS[hook]
 
 
@@ -212,7 +212,7 @@ def test_runtime_bases_split_by_pipeline():
     assert seg.default_hooks.visualization.type == 'mmseg.SegVisualizationHook'
     det = Config.fromfile(osp.join(CFG_DIR, '_base_', 'detector_runtime.py'))
     assert seg.visualizer.type == det.visualizer.type == \
-        'ParsingLocalVisualizer'
+        'mmhumanparse.ParsingLocalVisualizer'
     assert det.default_hooks.visualization.type == 'mmdet.DetVisualizationHook'
     assert 'tta_model' not in det
     # (+ auto_scale_lr, which mmdet's schedules carry with the lr)
