@@ -57,6 +57,10 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
                  eps: float = 1e-8,
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        if self.with_auxiliary_head:
+            raise ValueError(
+                'MultiScaleEncoderDecoder: auxiliary_head is not supported '
+                '(deep supervision is applied to every scale instead)')
         self.scales = self._check_scales(scales, 'scales')
         aggregation = dict(aggregation)
         if aggregation.get('type') in ('NeuralAggregation',
@@ -133,10 +137,6 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
         Returns:
             dict[str, Tensor]: ``decode.s{scale}.*`` and ``decode.agg.*``.
         """
-        if self.with_auxiliary_head:
-            raise NotImplementedError(
-                'MultiScaleEncoderDecoder: auxiliary_head is not supported '
-                '(deep supervision is applied to every scale instead)')
         logits, agg = self.multi_scale_forward(inputs)
         losses = dict()
         for s, lg in zip(self.scales, logits):

@@ -282,3 +282,12 @@ def test_toy_configs_learn_toy_lip(tmp_path, monkeypatch):
     assert joint[-10:].mean() < 0.5 * joint0
     assert joint[-10:].mean() < joint[:10].mean()
     assert metrics['mIoU'] >= 60, metrics
+
+
+def test_auxiliary_head_rejected_at_build():
+    """An auxiliary head has no place in the per-scale deep supervision: the
+    segmentor refuses it when it is built, naming the key."""
+    cfg = Config.fromfile(TOY).model
+    cfg.auxiliary_head = copy.deepcopy(cfg.decode_head)
+    with pytest.raises(ValueError, match='auxiliary_head'):
+        MODELS.build(cfg)
