@@ -43,6 +43,11 @@ def test_get_flops():
     gflops = float(re.search(r'Flops: \S+ \(([\d.]+) G\)', out).group(1))
     # 64 x 64 is 1/64 of the 512 x 512 input: well under one GFLOP
     assert 0 < gflops < 1
+    # the last line sums up the same figures
+    assert re.fullmatch(
+        rf'get_flops: lipnet_1xb4-20k_lip-512x512.py at 64x64: '
+        rf'{gflops:.3f} GFLOPs, {params / 1e6:.3f} M params in [\d.]+ s',
+        out.strip().splitlines()[-1]), out
 
 
 def _stock_mmseg_config():
@@ -66,6 +71,12 @@ def test_benchmark_compare_with_stock_mmseg_config():
     assert out.count('images/s:') == 2
     assert 'input 1x3x64x64' in out
     assert re.search(r'speed ratio .*: [\d.]+x', out)
+    # the progress bar goes to stderr; the tables and one summary line,
+    # last, to stdout
+    assert 'ETA' not in out and '\r' not in out
+    assert re.fullmatch(
+        r'benchmark: 2 models x 1 runs \(\+0 warm-up\) in [\d.]+ s; '
+        'table above', out.strip().splitlines()[-1]), out
 
 
 def test_benchmark_default_shape():
@@ -131,7 +142,12 @@ def test_class_weights_tool_on_hand_made_labels(tmp_path, capsys):
     assert res['weights'][3:] == [1.0] * 17
     assert res['absent'] == res['classes'][3:]
     assert res['num_images'] == 2 and res['method'] == 'median_frequency'
-    assert '2 train label maps' in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert '2 train label maps' in printed
+    assert re.fullmatch(
+        r'class_weights: 2 train label maps in [\d.]+ s; 20 weights '
+        'above, written to ' + re.escape(out),
+        printed.strip().splitlines()[-1]), printed
 
 
 def test_class_weights_tool_errors(tmp_path):

@@ -45,10 +45,16 @@ def test_cli_prints_the_values_of_the_reference(monkeypatch):
     for value, key in zip(m.groups(), ('AP_p50', 'AP_p_vol', 'PCP50')):
         assert float(value) == pytest.approx(ref[key], abs=6e-5)
     assert 'fast on all 3 images' in proc.stdout
-    speed = re.search(r'speed-up: ([\d.]+)x \(target >= 10x\) (OK|BELOW '
-                      r'TARGET)$', proc.stdout.strip())
+    lines = proc.stdout.strip().splitlines()
+    speed = re.fullmatch(r'speed-up: ([\d.]+)x \(target >= 10x\) (OK|BELOW '
+                         r'TARGET)', lines[-2])
     assert speed, proc.stdout
     assert (speed.group(2) == 'OK') == (float(speed.group(1)) >= 10)
+    # one summary line last; the progress bar (3 images) went to stderr
+    assert re.fullmatch(
+        r'benchmark_metrics: 2 images through both, 3 through the fast '
+        r'kernel, in [\d.]+ s; results above', lines[-1]), proc.stdout
+    assert '3/3' in proc.stderr and 'ETA' not in proc.stdout
 
 
 def fake_timed(seconds):

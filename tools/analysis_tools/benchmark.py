@@ -41,11 +41,13 @@ import argparse
 import copy
 import os.path as osp
 import statistics
+import sys
 import tempfile
 import time
 from typing import List, Sequence
 
 import torch
+from mmengine.utils import ProgressBar
 
 from mmhumanparse.utils.model_stats import (build_model, count_params,
                                             default_shape)
@@ -194,12 +196,17 @@ def benchmark(configs: Sequence[str],
         Timed(c, shape, device, cfg_options, channels_last, fuse_conv_bn)
         for c in configs[1:]
     ]
+    # the bar (stderr) advances once per round, outside the timed calls
+    bar = ProgressBar(warmup + repeat, file=sys.stderr)
     for _ in range(warmup):
         for m in models:
             m.run_once(record=False)
+        bar.update()
     for _ in range(repeat):
         for m in models:
             m.run_once()
+        bar.update()
+    sys.stderr.write('\n')
     return models
 
 
@@ -252,6 +259,7 @@ def parse_args():
 
 
 def main():
+    start = time.perf_counter()
     args = parse_args()
     if args.repeat < 1 or args.warmup < 0:
         raise SystemExit('--repeat must be >= 1 and --warmup >= 0')
@@ -281,6 +289,9 @@ def main():
               f'{osp.basename(b.name)}: '
               f'{a.images_per_s / b.images_per_s:.2f}x (by median time '
               f'{med:.2f}x, by min time {best:.2f}x)')
+    print(f'benchmark: {len(models)} models x {args.repeat} runs '
+          f'(+{args.warmup} warm-up) in {time.perf_counter() - start:.1f} s; '
+          'table above')
 
 
 if __name__ == '__main__':

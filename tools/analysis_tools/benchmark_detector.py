@@ -21,9 +21,11 @@ other processes affects all alike. Weights are random (no download).
 import argparse
 import os.path as osp
 import statistics
+import sys
 import time
 
 import torch
+from mmengine.utils import ProgressBar
 
 from mmhumanparse.utils.model_stats import build_model, count_params
 from mmhumanparse.utils.tool_utils import init_config_scope, load_config
@@ -122,6 +124,7 @@ def parse_args():
 
 
 def main():
+    start = time.perf_counter()
     args = parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -129,14 +132,19 @@ def main():
         Timed(p, args.shape, args.boxes)
         for p in list(args.configs) + list(args.compare)
     ]
+    # the bar (stderr) advances once per round, outside the timed calls
+    bar = ProgressBar(args.warmup + args.repeat, file=sys.stderr)
     for _ in range(args.warmup):
         for m in models:
             m.run_once()
+        bar.update()
     for m in models:
         m.times, m.branch_times, m.num_boxes = [], [], []
     for _ in range(args.repeat):
         for m in models:
             m.run_once()
+        bar.update()
+    sys.stderr.write('\n')
     print(f'CPU, {torch.get_num_threads()} threads, input '
           f'1x3x{args.shape[0]}x{args.shape[1]}, up to {args.boxes} boxes')
     for m in models:
@@ -145,6 +153,9 @@ def main():
     for m in models[:-1]:
         ratio = statistics.median(m.times) / statistics.median(ref.times)
         print(f'{m.name} / {ref.name}: {ratio:.2f}x the time')
+    print(f'benchmark_detector: {len(models)} detectors x {args.repeat} runs '
+          f'(+{args.warmup} warm-up) in {time.perf_counter() - start:.1f} s; '
+          'table above')
 
 
 if __name__ == '__main__':

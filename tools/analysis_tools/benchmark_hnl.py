@@ -85,10 +85,13 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    start = time.perf_counter()
     args = parse_args(argv)
     if args.chunk is not None:  # child process
         print(json.dumps(worker(args)))
         return
+    from mmengine.utils import ProgressBar
+    bar = ProgressBar(len(args.chunks), file=sys.stderr)  # one per process
     rows = []
     for chunk in args.chunks:
         cmd = [
@@ -101,6 +104,8 @@ def main(argv=None):
         ] + (['--backward'] if args.backward else [])
         out = subprocess.run(cmd, check=True, capture_output=True, text=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        bar.update()
+    sys.stderr.write('\n')
     length = args.size**2
     mode = 'forward + backward' if args.backward else 'forward (no grad)'
     print(f'HNL {mode}, N={args.batch}, C={args.channels}, '
@@ -110,6 +115,8 @@ def main(argv=None):
     for r in rows:
         name = 'dense' if not r['chunk'] else str(r['chunk'])
         print(f'{name:>8} {r["peak_mb"]:>10.1f} {r["seconds"]:>8.3f}')
+    print(f'benchmark_hnl: {len(rows)} settings, one process each, in '
+          f'{time.perf_counter() - start:.1f} s; table above')
     return rows
 
 

@@ -12,6 +12,7 @@ Example::
 """
 import argparse
 import os
+import sys
 
 for _var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ[_var] = '1'  # before numpy is imported
@@ -68,6 +69,7 @@ def time_fn(fn, make_input, repeat, warmup):
 
 
 def main():
+    start = time.perf_counter()
     args = parse_args()
     cv2.setNumThreads(1)
     try:
@@ -75,6 +77,8 @@ def main():
         torch.set_num_threads(1)
     except ImportError:
         pass
+
+    from mmengine.utils import ProgressBar
 
     from mmhumanparse.datasets.metainfo import LIP_METAINFO
     from mmhumanparse.datasets.transforms.targets import (
@@ -100,6 +104,17 @@ def main():
         return heat(joints(edge(results)))
 
     r = all_three(make_input())
+    cases = [('GenerateEdge', edge), ('GenerateJointCenters', joints),
+             ('GeneratePoseHeatmaps', heat),
+             ('all three (per sample)', all_three)]
+    # all cases first, the bar (stderr) advancing once per case, then the
+    # table: nothing is printed between the timed repetitions
+    bar = ProgressBar(len(cases), file=sys.stderr)
+    timings = []
+    for _, fn in cases:
+        timings.append(time_fn(fn, make_input, args.repeat, args.warmup))
+        bar.update()
+    sys.stderr.write('\n')
     print(f'label map {seg.shape} uint8, {len(present)} part classes '
           f'present, {int((seg == 255).sum())} ignore px; '
           f'{len(kpts)} keypoints ({int(vis.sum())} visible)')
@@ -110,16 +125,15 @@ def main():
           f'gt_heatmaps {r["gt_heatmaps"].shape}')
     print(f'1 thread, {args.repeat} repetitions after {args.warmup} warm-up')
     print(f'{"generator":<24}{"median ms":>10}{"p90 ms":>10}')
-    total_median = 0.0
-    for name, fn in [('GenerateEdge', edge), ('GenerateJointCenters', joints),
-                     ('GeneratePoseHeatmaps', heat)]:
-        med, p90 = time_fn(fn, make_input, args.repeat, args.warmup)
-        total_median += med
+    for (name, _), (med, p90) in zip(cases, timings):
         print(f'{name:<24}{med:>10.3f}{p90:>10.3f}')
-    med, p90 = time_fn(all_three, make_input, args.repeat, args.warmup)
-    print(f'{"all three (per sample)":<24}{med:>10.3f}{p90:>10.3f}')
+    total_median = sum(med for med, _ in timings[:-1])
+    med = timings[-1][0]
     print(f'sum of medians: {total_median:.3f} ms; target <= {TARGET_MS} ms '
           f'per sample: {"OK" if med <= TARGET_MS else "MISSED"}')
+    print(f'benchmark_labels: {len(cases)} cases x {args.repeat} runs '
+          f'(+{args.warmup} warm-up) in {time.perf_counter() - start:.1f} s; '
+          'table above')
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@ gets weight 1.0 (it contributes no loss term anyway) and is listed under
 import argparse
 import os
 import os.path as osp
+import time
 from typing import Dict, Sequence
 
 import numpy as np
@@ -116,6 +117,7 @@ def main(argv=None) -> dict:
     from mmhumanparse.utils import register_all_modules
     from mmhumanparse.utils.tool_utils import load_config
 
+    start = time.perf_counter()
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)
     loader_key = f'{args.split}_dataloader'
@@ -159,6 +161,9 @@ def main(argv=None) -> dict:
           f'-> {out}')
     for c, w in zip(classes, result['weights']):
         print(f'  {c:<16s} {w:.4f}')
+    print(f'class_weights: {len(paths)} {args.split} label maps in '
+          f'{time.perf_counter() - start:.1f} s; {len(classes)} weights '
+          f'above, written to {out}')
     return result
 
 

@@ -19,6 +19,8 @@ The config/model helpers live in :mod:`mmhumanparse.utils.model_stats`
 (shared with ``benchmark.py``).
 """
 import argparse
+import os.path as osp
+import time
 
 from mmengine.config import DictAction
 
@@ -46,6 +48,7 @@ def parse_args():
 
 
 def main():
+    start = time.perf_counter()
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     if 'model' not in cfg:
@@ -65,6 +68,9 @@ def main():
           f'{params} parameters)\n{split}')
     print('FLOPs: mmengine get_model_complexity_info, 1 multiply-add = 1 '
           'FLOP, mode="tensor" (no final resize/argmax).')
+    print(f'get_flops: {osp.basename(args.config)} at {shape[0]}x{shape[1]}: '
+          f'{info["flops"] / 1e9:.3f} GFLOPs, {params / 1e6:.3f} M params '
+          f'in {time.perf_counter() - start:.1f} s')
 
 
 if __name__ == '__main__':

@@ -1,93 +1,14 @@
-"""LIP / ATR / PPP / CIHP (semantic) loaders on generated toy data."""
-import os
+"""Tests of mmhumanparse/datasets/lip.py (LIPDataset and its pose csv)."""
 import os.path as osp
-import shutil
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from mmhumanparse.datasets import (ATRDataset, CIHPDataset, LIPDataset,
-                                   PPPDataset)
 from mmhumanparse.registry import DATASETS
 
-PIPELINE = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
 
-CIHP_DIR = 'instance-level_human_parsing'
-
-
-def single_cfgs(roots, split='train'):
-    """Dataset configs of the four mmseg-pipeline datasets for ``split``."""
-    lip_split = split
-    cihp_split = 'Training' if split == 'train' else 'Validation'
-    return {
-        'LIP':
-        dict(
-            type='LIPDataset',
-            data_root=roots['LIP'],
-            data_prefix=dict(
-                img_path=f'{lip_split}_images',
-                seg_map_path=f'{lip_split}_segmentations'),
-            ann_file=f'{lip_split}_id.txt',
-            pose_file=f'TrainVal_pose_annotations/lip_{split}_set.csv',
-            pipeline=PIPELINE),
-        'ATR':
-        dict(
-            type='ATRDataset',
-            data_root=roots['ATR'],
-            data_prefix=dict(
-                img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-            ann_file=f'{split}_id.txt',
-            pipeline=PIPELINE),
-        'PPP':
-        dict(
-            type='PPPDataset',
-            data_root=roots['PPP'],
-            data_prefix=dict(
-                img_path='JPEGImages', seg_map_path='SegmentationPart'),
-            ann_file=f'list/{split}_id.txt',
-            pipeline=PIPELINE),
-        'CIHP':
-        dict(
-            type='CIHPDataset',
-            data_root=roots['CIHP'],
-            data_prefix=dict(
-                img_path=f'{CIHP_DIR}/{cihp_split}/Images',
-                seg_map_path=f'{CIHP_DIR}/{cihp_split}/Category_ids'),
-            ann_file=f'{CIHP_DIR}/{cihp_split}/{split}_id.txt',
-            pipeline=PIPELINE),
-    }
-
-
-@pytest.mark.parametrize('name,cls,num_classes', [('LIP', LIPDataset, 20),
-                                                  ('ATR', ATRDataset, 18),
-                                                  ('PPP', PPPDataset, 7),
-                                                  ('CIHP', CIHPDataset, 20)])
-def test_single_person_dataset(toy_roots, name, cls, num_classes):
-    for split, n in (('train', 6), ('val', 3)):
-        ds = DATASETS.build(single_cfgs(toy_roots, split)[name])
-        assert isinstance(ds, cls)
-        assert len(ds) == n
-        assert len(ds.metainfo['classes']) == num_classes
-        assert len(ds.metainfo['palette']) == num_classes
-        seen = set()
-        for i in range(len(ds)):
-            out = ds[i]
-            seg = out['data_samples'].gt_sem_seg.data
-            assert seg.shape[-2:] == out['inputs'].shape[-2:]
-            vals = set(seg.unique().tolist())
-            assert all(v < num_classes or v == 255 for v in vals)
-            seen |= vals
-            assert out['data_samples'].metainfo['flip_pairs'] == tuple(
-                ds.metainfo['flip_pairs'])
-        assert len(seen - {255}) > num_classes // 3  # a real mix of parts
-
-
-def test_lip_pose_is_loaded(toy_roots):
+def test_lip_pose_is_loaded(toy_roots, single_cfgs):
     ds = DATASETS.build(single_cfgs(toy_roots)['LIP'])
     info = ds.get_data_info(0)
     assert info['gt_keypoints'].shape == (1, 16, 2)
@@ -106,7 +27,7 @@ def test_lip_pose_is_loaded(toy_roots):
     assert 0 < vis.sum() < len(vis)
 
 
-def test_lip_flip_in_pipeline_matches_manual_swap(toy_roots):
+def test_lip_flip_in_pipeline_matches_manual_swap(toy_roots, single_cfgs):
     cfg = single_cfgs(toy_roots)['LIP']
     cfg['pipeline'] = [
         dict(type='LoadImageFromFile'),
@@ -124,41 +45,8 @@ def test_lip_flip_in_pipeline_matches_manual_swap(toy_roots):
 
 
 # ---------------------------------------------------------------- bad input
-def _copy_lip(toy_roots, tmp_path):
-    root = str(tmp_path / 'LIP')
-    shutil.copytree(toy_roots['LIP'], root)
-    cfg = single_cfgs({'LIP': root, 'ATR': '', 'PPP': '', 'CIHP': ''})['LIP']
-    return root, cfg
-
-
-def test_missing_list_and_dir(toy_roots, tmp_path):
-    root, cfg = _copy_lip(toy_roots, tmp_path)
-    os.remove(osp.join(root, 'train_id.txt'))
-    with pytest.raises(FileNotFoundError, match='train_id.txt'):
-        DATASETS.build(cfg)
-    root, cfg = _copy_lip(toy_roots, tmp_path / 'b')
-    shutil.rmtree(osp.join(root, 'train_segmentations'))
-    with pytest.raises(FileNotFoundError, match='train_segmentations'):
-        DATASETS.build(cfg)
-
-
-def test_bad_label_value_and_size(toy_roots, tmp_path):
-    root, cfg = _copy_lip(toy_roots, tmp_path)
-    ds = DATASETS.build(cfg)
-    path = ds.get_data_info(0)['seg_map_path']
-    lab = np.array(Image.open(path))
-    lab[0, 0] = 20  # LIP has 20 classes: 20 is out of range (255 is fine)
-    lab[0, 1] = 255
-    Image.fromarray(lab).save(path)
-    with pytest.raises(ValueError, match=r'train_segmentations.*\[20\]'):
-        ds[0]
-    Image.fromarray(lab[:-3]).save(path)  # 3 rows shorter than the image
-    with pytest.raises(ValueError, match='does not match image'):
-        ds[0]
-
-
-def test_pose_csv_wrong_field_count(toy_roots, tmp_path):
-    root, cfg = _copy_lip(toy_roots, tmp_path)
+def test_pose_csv_wrong_field_count(toy_roots, copy_lip, tmp_path):
+    root, cfg = copy_lip(toy_roots, tmp_path)
     csv = osp.join(root, cfg['pose_file'])
     lines = open(csv).read().splitlines()
     lines[1] = ','.join(lines[1].split(',')[:-2])  # drop two fields
@@ -167,7 +55,7 @@ def test_pose_csv_wrong_field_count(toy_roots, tmp_path):
         DATASETS.build(cfg)
 
 
-def test_lip_multitask_pipeline_packs_targets(toy_roots):
+def test_lip_multitask_pipeline_packs_targets(toy_roots, single_cfgs):
     """Flip before the generators: heatmaps, joints and edges are packed and
     consistent with the flipped labels."""
     from mmhumanparse.datasets.metainfo import LIP_METAINFO
@@ -215,24 +103,7 @@ def test_lip_multitask_pipeline_packs_targets(toy_roots):
     np.testing.assert_array_equal(edge, ref['gt_edge_map'])
 
 
-@pytest.mark.parametrize('name', ['LIP', 'ATR', 'PPP', 'CIHP'])
-def test_labels_equal_the_png(toy_roots, name):
-    """The packed label map is the PNG, value for value (no remapping, no
-    reduce_zero_label), and the image is the JPEG at the same size."""
-    ds = DATASETS.build(single_cfgs(toy_roots, 'val')[name])
-    for i in range(len(ds)):
-        info = ds.get_data_info(i)
-        png = np.array(Image.open(info['seg_map_path']))
-        assert png.ndim == 2
-        out = ds[i]
-        np.testing.assert_array_equal(
-            out['data_samples'].gt_sem_seg.data[0].numpy(), png)
-        assert tuple(out['inputs'].shape[1:]) == png.shape
-        assert osp.basename(info['img_path'])[:-4] == osp.basename(
-            info['seg_map_path'])[:-4]
-
-
-def test_lip_pose_joint_order(toy_roots):
+def test_lip_pose_joint_order(toy_roots, single_cfgs):
     """MPII order: the toy person stands upright facing the camera, so the
     head top is above the thorax, the thorax above the pelvis, the pelvis
     above both ankles, and the person's left hip/shoulder are to the image
