@@ -1,5 +1,6 @@
 # mmhumanparse: two commands do all set-up on a fresh machine with Python 3.11.
 #   make demo   train + evaluate a small model on generated toy LIP data
+#               (make demo-multi-person: the toy RP R-CNN on toy CIHP)
 #   make test   run the test suite
 PYTHON ?= python3.11
 TORCH ?= torch==2.13.0
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-slow clean
+.PHONY: install demo demo-multi-person test test-slow clean
 
 install: $(STAMP)
 
@@ -29,6 +30,9 @@ $(STAMP): setup.py requirements/runtime.txt requirements/mminstall.txt requireme
 
 demo: $(STAMP)
 	$(PY) tools/demo.py --work-dir work_dirs/demo
+
+demo-multi-person: $(STAMP)
+	$(PY) tools/demo.py --multi-person --work-dir work_dirs/demo_multi_person
 
 test: $(STAMP)
 	$(PY) -m pytest tests -q -p no:cacheprovider -m "not slow" --durations=15

@@ -13,10 +13,10 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import InstanceData, PixelData
 
-from mmhumanparse.converters import cihp_to_coco, dump_coco
 from mmhumanparse.models.detectors.parsing_rcnn import (combine_semantic,
                                                         paint_parsings)
 from mmhumanparse.registry import DATASETS, MODELS
+from mmhumanparse.testing.toy_cihp import cihp_config, write_cihp_coco
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
@@ -24,44 +24,15 @@ TOY = osp.join(REPO, 'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
 PAPER_CONFIGS = sorted(
     glob.glob(osp.join(REPO, 'configs/parsing_rcnn/*_r50_*.py')) +
     glob.glob(osp.join(REPO, 'configs/rp_rcnn/*_r50_*.py')))
-SPLIT = dict(train='instance-level_human_parsing/Training',
-             val='instance-level_human_parsing/Validation')
 
 
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-def write_cihp_json(root: str, out_dir: str) -> dict:
-    """Convert a toy CIHP root's splits; returns {split: json path}."""
-    paths = {}
-    for split in ('train', 'val'):
-        paths[split] = osp.join(out_dir, f'cihp_{split}.json')
-        dump_coco(cihp_to_coco(root, split, verbose=False), paths[split])
-    return paths
-
-
-def toy_config(root: str, anns: dict, path: str = TOY) -> Config:
-    """The toy config pointed at a toy CIHP root (CPU, no work files)."""
-    cfg = Config.fromfile(path)
-    for name, split in (('train_dataloader', 'train'),
-                        ('val_dataloader', 'val'), ('test_dataloader',
-                                                    'val')):
-        ds = cfg[name].dataset
-        ds.data_root = root
-        ds.ann_file = anns[split]
-        ds.data_prefix = dict(img=SPLIT[split] + '/Images')
-        ds.global_seg_dir = SPLIT[split] + '/Category_ids'
-    for key in ('val_evaluator', 'test_evaluator'):
-        for metric in cfg[key]:
-            if 'CocoMetric' in metric.type:
-                metric.ann_file = anns['val']
-    return cfg
-
-
 @pytest.fixture(scope='module')
 def toy_cihp(toy_roots, tmp_path_factory):
     root = toy_roots['CIHP']
-    return root, write_cihp_json(root, str(tmp_path_factory.mktemp('ann')))
+    return root, write_cihp_coco(root, str(tmp_path_factory.mktemp('ann')))
 
 
 def fixed_batch(cfg: Config, n: int = 2, split: str = 'train') -> dict:
@@ -231,7 +202,7 @@ def test_paper_config_builds_and_runs(path):
 # --------------------------------------------------------------------------
 def test_flip_augmentation_swaps_part_labels_per_instance(toy_cihp):
     root, anns = toy_cihp
-    cfg = toy_config(root, anns)
+    cfg = cihp_config(TOY, root, anns)
     ds_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
     base = [
         dict(type='LoadImageFromFile'),
@@ -267,7 +238,7 @@ def test_flip_augmentation_swaps_part_labels_per_instance(toy_cihp):
 def test_metrics_run_on_detector_outputs(toy_cihp, tmp_path):
     from mmengine.runner import Runner
     root, anns = toy_cihp
-    cfg = toy_config(root, anns)
+    cfg = cihp_config(TOY, root, anns)
     cfg.work_dir = str(tmp_path)
     cfg.default_hooks.visualization = dict(type='mmdet.DetVisualizationHook')
     cfg.model.test_cfg.rcnn.score_thr = 0.0
@@ -296,7 +267,7 @@ def test_toy_overfits_fixed_batch(toy_cihp):
     gets a finite non-zero gradient (checked after the first steps: the
     non-local block's output conv starts at zero, as in mmcv)."""
     root, anns = toy_cihp
-    cfg = toy_config(root, anns)
+    cfg = cihp_config(TOY, root, anns)
     # the toy model on the images at their own 160 px (CPU time)
     cfg.train_dataloader.dataset.pipeline[2].scale = [(160, 160), (160, 160)]
     torch.manual_seed(0)
@@ -349,8 +320,8 @@ def test_toy_config_learns_toy_cihp(tmp_path):
     from mmhumanparse.testing import make_toy_data
     root = make_toy_data(str(tmp_path / 'data'), 'cihp', num=24,
                          seed=1)['CIHP']
-    anns = write_cihp_json(root, str(tmp_path / 'ann'))
-    cfg = toy_config(root, anns)
+    anns = write_cihp_coco(root, str(tmp_path / 'ann'))
+    cfg = cihp_config(TOY, root, anns)
     cfg.work_dir = str(tmp_path / 'work')
     # no checkpoints, no visualisation, validate once (after training)
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1)

@@ -84,10 +84,15 @@ def paper_model():
     gc.collect()
 
 
+# the small config classifies at stride 2 with bilinear Smooth projections
+# (see its header); the tests below give it the paper head back
+PAPER_HEAD = dict(smooth_upsample='deconv', final_upsample=True)
+
+
 @pytest.fixture(scope='module')
 def small_model():
     torch.manual_seed(0)
-    return _build(SMALL)
+    return _build(SMALL, **PAPER_HEAD)
 
 
 def test_registered_once():
@@ -186,8 +191,9 @@ def test_bilinear_smooth_and_stride2_options():
     """The ablation options: bilinear Smooth projections (stride-1 blocks)
     and the stride-2 head without the final block."""
     torch.manual_seed(0)
-    model = _build(SMALL, smooth_upsample='bilinear',
-                   final_upsample=False).eval()
+    cfg = _cfg(SMALL).model.decode_head  # the small config's own switches
+    assert (cfg.smooth_upsample, cfg.final_upsample) == ('bilinear', False)
+    model = _build(SMALL).eval()
     head = model.decode_head
     assert [p.stride for p in head.smooth_projs] == [1, 1, 1, 1]
     assert not any(
@@ -198,6 +204,7 @@ def test_bilinear_smooth_and_stride2_options():
     with torch.no_grad():
         assert model(torch.rand(1, 3, 64, 48), mode='tensor').shape == \
             (1, 20, 32, 24)
+    assert _build(SMALL, **PAPER_HEAD).decode_head.final_upsample
     with pytest.raises(ValueError, match='smooth_upsample'):
         _build(SMALL, smooth_upsample='nearest')
 
