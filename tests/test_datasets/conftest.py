@@ -24,42 +24,23 @@ def _single_cfgs(roots, split='train'):
     """Dataset configs of the four mmseg-pipeline datasets for ``split``."""
     lip_split = split
     cihp_split = 'Training' if split == 'train' else 'Validation'
+
+    def ds(type_, root, img, seg, ann, **kw):
+        return dict(type=type_, data_root=roots[root],
+                    data_prefix=dict(img_path=img, seg_map_path=seg),
+                    ann_file=ann, pipeline=SEG_PIPELINE, **kw)
+
+    cihp = f'{CIHP_DIR}/{cihp_split}'
     return {
-        'LIP':
-        dict(
-            type='LIPDataset',
-            data_root=roots['LIP'],
-            data_prefix=dict(
-                img_path=f'{lip_split}_images',
-                seg_map_path=f'{lip_split}_segmentations'),
-            ann_file=f'{lip_split}_id.txt',
-            pose_file=f'TrainVal_pose_annotations/lip_{split}_set.csv',
-            pipeline=SEG_PIPELINE),
-        'ATR':
-        dict(
-            type='ATRDataset',
-            data_root=roots['ATR'],
-            data_prefix=dict(
-                img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-            ann_file=f'{split}_id.txt',
-            pipeline=SEG_PIPELINE),
-        'PPP':
-        dict(
-            type='PPPDataset',
-            data_root=roots['PPP'],
-            data_prefix=dict(
-                img_path='JPEGImages', seg_map_path='SegmentationPart'),
-            ann_file=f'list/{split}_id.txt',
-            pipeline=SEG_PIPELINE),
-        'CIHP':
-        dict(
-            type='CIHPDataset',
-            data_root=roots['CIHP'],
-            data_prefix=dict(
-                img_path=f'{CIHP_DIR}/{cihp_split}/Images',
-                seg_map_path=f'{CIHP_DIR}/{cihp_split}/Category_ids'),
-            ann_file=f'{CIHP_DIR}/{cihp_split}/{split}_id.txt',
-            pipeline=SEG_PIPELINE),
+        'LIP': ds('LIPDataset', 'LIP', f'{lip_split}_images',
+                  f'{lip_split}_segmentations', f'{lip_split}_id.txt',
+                  pose_file=f'TrainVal_pose_annotations/lip_{split}_set.csv'),
+        'ATR': ds('ATRDataset', 'ATR', 'JPEGImages', 'SegmentationClassAug',
+                  f'{split}_id.txt'),
+        'PPP': ds('PPPDataset', 'PPP', 'JPEGImages', 'SegmentationPart',
+                  f'list/{split}_id.txt'),
+        'CIHP': ds('CIHPDataset', 'CIHP', f'{cihp}/Images',
+                   f'{cihp}/Category_ids', f'{cihp}/{split}_id.txt'),
     }
 
 
