@@ -38,7 +38,7 @@ def parse_args(argv=None):
     p.add_argument('--work-dir', default='work_dirs/demo')
     p.add_argument('--data-dir', default='data/toy')
     p.add_argument('--num', type=int, default=None,
-                   help='train images (240 toy LIP / 64 toy CIHP)')
+                   help='train images (240 toy LIP / 24 toy CIHP)')
     p.add_argument('--iters', type=int, default=None,
                    help='override train_cfg.max_iters')
     p.add_argument('--seed', type=int, default=0)
@@ -74,7 +74,7 @@ def multi_person(args):
     from mmhumanparse.utils.tool_utils import register
 
     t0 = time.time()
-    root = make_toy_data(args.data_dir, dataset='cihp', num=args.num or 64,
+    root = make_toy_data(args.data_dir, dataset='cihp', num=args.num or 24,
                          seed=args.seed)['CIHP']
     anns = write_cihp_coco(root, osp.join(root, 'annotations'))
     print(f'toy CIHP and its COCO jsons written to {root} '

@@ -261,9 +261,10 @@ def test_metrics_run_on_detector_outputs(toy_cihp, tmp_path):
 # overfitting a fixed batch through the real toy config (<= 60 s)
 # --------------------------------------------------------------------------
 def test_toy_overfits_fixed_batch(toy_cihp):
-    """Every loss falls on a fixed batch (the PRSN's MSE regresses a target
-    that moves as the parsing improves, from ~0: it must stay small while
-    the parsing loss falls), the sum at least halves, and every parameter
+    """Every loss falls on a fixed batch (loss_bbox from its early peak; the
+    PRSN's MSE regresses a target that moves as the parsing improves, from
+    ~0: it must stay small while the parsing loss falls), the sum at least
+    halves, and every parameter
     gets a finite non-zero gradient (checked after the first steps: the
     non-local block's output conv starts at zero, as in mmcv)."""
     root, anns = toy_cihp
@@ -284,6 +285,10 @@ def test_toy_overfits_fixed_batch(toy_cihp):
         history.append({k: v.item() for k, v in losses.items()})
         opt.step()
     first = {k: np.mean([h[k] for h in history[:3]]) for k in history[0]}
+    # mmdet averages loss_bbox over every sampled RoI, positive or not: it
+    # rises while the RPN's proposals turn into positives, then falls.
+    # Judge it from its peak in the first third of the steps.
+    first['loss_bbox'] = max(h['loss_bbox'] for h in history[:10])
     last = {k: np.mean([h[k] for h in history[-3:]]) for k in history[0]}
     assert set(first) == {
         'loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
