@@ -22,11 +22,12 @@ def write_cihp_coco(root: str, out_dir: str) -> Dict[str, str]:
         out_dir (str): where ``cihp_{train,val}.json`` are written.
 
     Returns:
-        dict: split name -> json path.
+        dict: split name -> absolute json path (a relative one would be
+        read below the dataset's ``data_root``).
     """
     paths = {}
     for split in ('train', 'val'):
-        paths[split] = osp.join(out_dir, f'cihp_{split}.json')
+        paths[split] = osp.abspath(osp.join(out_dir, f'cihp_{split}.json'))
         dump_coco(cihp_to_coco(root, split, verbose=False), paths[split])
     return paths
 
