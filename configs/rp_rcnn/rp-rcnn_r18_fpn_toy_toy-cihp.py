@@ -5,11 +5,11 @@
 # CPU budget; tools/make_toy_data.py + tools/dataset_converters/cihp2coco.py),
 # 800 iterations, every positive RoI to the parsing head. Same modules and
 # losses as the paper-size config. Held-out toy CIHP (12 val images, seed
-# 0, 2026-11-23): AP^p50 64.4, AP^p_vol 52.2, PCP50 51.3, mIoU 64.2, box
-# AP50 99 (tested at 192 / 224 px: AP^p50 57.3 / 71.5). With the GCE head at
-# half this width (16-d ASPP, 32-d convs) the same run reaches AP^p50 31.9 to
-# 42.4: the median person's mean part IoU sits at 0.5 and its parsing is
-# the bottleneck (box AP50 is 96-97 either way).
+# 0, 2026-11-24, slow test on 2 idle cores, 254 s): AP^p50 67.1, AP^p_vol
+# 52.6, PCP50 51.2, mIoU 64.7, box AP50 96. With the GCE head at half this
+# width (16-d ASPP, 32-d convs) the same run reached AP^p50 31.9 to 44.4:
+# the median person's mean part IoU sat at 0.5 and its parsing was the
+# bottleneck (box AP50 96-97 either way).
 _base_ = [
     '../_base_/models/parsing-rcnn_r50_fpn.py',
     '../_base_/datasets/cihp_instance.py', '../_base_/detector_runtime.py'
@@ -41,7 +41,10 @@ model = dict(
                 loss_weight=2.0))),
     rpn_head=dict(in_channels=width, feat_channels=width),
     roi_head=dict(
-        bbox_roi_extractor=dict(out_channels=width),
+        # a fixed 2 x 2 sampling grid per bin (Detectron's default) instead
+        # of mmdet's adaptive one: RoIAlign is ~14 % of a CPU step here
+        bbox_roi_extractor=dict(
+            roi_layer=dict(sampling_ratio=2), out_channels=width),
         bbox_head=dict(in_channels=width, fc_out_channels=128),
         parsing_roi_extractor=dict(
             roi_layer=dict(output_size=16), out_channels=width),
