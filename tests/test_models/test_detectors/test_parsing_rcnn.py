@@ -315,9 +315,9 @@ def test_toy_config_learns_toy_cihp(tmp_path):
 
     Measured with this seed on 2 idle cores (2026-11-24, 254 s): AP^p50
     67.1, AP^p_vol 52.6, PCP50 51.2, mIoU 64.7, box AP50 96; one thread:
-    72.5 / 53.8 / 54.8 / 63.8 / 97. AP^p50 is noisy on 35 val persons: before the fixed
-    RoIAlign sampling grid the same schedule gave 64.4-70.4, and cut to
-    600 / 700 iterations 48.2 / 47.3.
+    72.5 / 53.8 / 54.8 / 63.8 / 97. AP^p50 is noisy on 35 val persons:
+    before the fixed RoIAlign sampling grid the same schedule gave
+    64.4-70.4, and cut to 600 / 700 iterations 48.2 / 47.3.
     """
     from mmengine.hooks import Hook
     from mmengine.runner import Runner
