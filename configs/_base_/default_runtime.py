@@ -1,6 +1,6 @@
 # Runtime shared by both pipelines (segmentors and detectors). Leaf configs
 # inherit it through segmentor_runtime.py or detector_runtime.py, which add
-# the visualizer, its hook and (segmentors) the TTA model.
+# the visualization hook (mmseg's or mmdet's) and (segmentors) the TTA model.
 # Hooks are mmdet's defaults; a config whose loop is iteration-based sets
 # `checkpoint=dict(by_epoch=False, interval=N)` and
 # `logger=dict(log_metric_by_epoch=False)`, an epoch-based one sets
@@ -19,6 +19,11 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 vis_backends = [dict(type='LocalVisBackend')]
+# our parsing visualizer draws both pipelines' data samples
+visualizer = dict(
+    type='mmhumanparse.ParsingLocalVisualizer',
+    vis_backends=vis_backends,
+    name='visualizer')
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'
 load_from = None

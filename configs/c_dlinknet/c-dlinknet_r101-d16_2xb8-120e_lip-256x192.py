@@ -4,18 +4,14 @@
 # 0.5-1.5, crop, rotation, left-right flip; flip test (left/right swapped).
 _base_ = [
     '../_base_/models/c_dlinknet_r101-d16.py',
-    '../_base_/datasets/lip_256x192.py', '../_base_/segmentor_runtime.py',
+    '../_base_/datasets/lip_256x192.py',
+    '../_base_/segmentor_epoch_runtime.py',
     '../_base_/schedules/schedule_120e.py'
 ]
 crop_size = (256, 192)  # (h, w), Sec. 3.2
 model = dict(
     data_preprocessor=dict(size=crop_size),
-    decode_head=dict(num_classes=20),
-    test_cfg=dict(flip=True))  # "use flip for better performance"
+    decode_head=dict(num_classes=20))
 train_dataloader = dict(
     batch_size=8,  # x 2 GPUs = 16 (Sec. 3.2)
     sampler=dict(type='DefaultSampler', shuffle=True))  # epoch-based loop
-# epoch-based schedule_120e
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
-log_processor = dict(by_epoch=True)

@@ -5,15 +5,10 @@
 # results reported at 473 x 473.
 _base_ = [
     '../_base_/models/c_dlinknet_r101-d16.py', '../_base_/datasets/lip.py',
-    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_120e.py'
+    '../_base_/segmentor_epoch_runtime.py',
+    '../_base_/schedules/schedule_120e.py'
 ]
 crop_size = (473, 473)  # (h, w)
-model = dict(
-    data_preprocessor=dict(size=crop_size),
-    decode_head=dict(num_classes=20),
-    test_cfg=dict(flip=True))
+model = dict(data_preprocessor=dict(size=crop_size))
 train_dataloader = dict(
     batch_size=8, sampler=dict(type='DefaultSampler', shuffle=True))
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
-log_processor = dict(by_epoch=True)

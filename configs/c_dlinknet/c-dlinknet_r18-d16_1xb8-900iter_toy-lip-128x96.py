@@ -17,7 +17,8 @@
 # and init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://resnet18_v1c').
 _base_ = [
     '../_base_/models/c_dlinknet_r101-d16.py',
-    '../_base_/datasets/toy_lip.py', '../_base_/segmentor_runtime.py'
+    '../_base_/datasets/toy_lip.py', '../_base_/segmentor_runtime.py',
+    '../_base_/schedules/schedule_adamw_300iter.py'
 ]
 norm_cfg = dict(type='BN', requires_grad=True)  # one process, CPU
 crop_size = (128, 96)  # (h, w)
@@ -38,27 +39,15 @@ model = dict(
         smooth_upsample='bilinear',
         final_upsample=False,
         ds_channels=32,
-        norm_cfg=norm_cfg),
-    test_cfg=dict(flip=True))
+        norm_cfg=norm_cfg))
 
-max_iters = 900
 # From scratch on CPU, AdamW converges much faster than the paper's SGD
-# (which assumes an ImageNet-pretrained encoder).
-optimizer = dict(type='AdamW', lr=0.004, weight_decay=0.0001)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=1e-4,
-        power=0.9,
-        begin=0,
-        end=max_iters,
-        by_epoch=False)
-]
-train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=450)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# (which assumes an ImageNet-pretrained encoder): schedule_adamw_300iter.py
+# at lr 4e-3 for 900 iterations
+max_iters = 900
+optimizer = dict(lr=0.004)
+optim_wrapper = dict(optimizer=optimizer)
+train_cfg = dict(max_iters=max_iters, val_interval=450)
 default_hooks = dict(
     logger=dict(interval=20, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=450))

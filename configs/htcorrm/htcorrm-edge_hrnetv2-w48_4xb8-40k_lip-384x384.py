@@ -20,14 +20,9 @@ model = dict(
         loss_parsing=dict(loss_weight=0.08),
         loss_pose=dict(loss_weight=200.0),
         loss_edge=dict(edge_loss, loss_weight=1.0)))
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(384, 384), keep_ratio=True),
-    dict(type='LoadParsingAnnotations'),
-    # GT edges of the original-size label map (EdgeMetric's gt_edge_map)
-    dict(type='GenerateEdge', edge_width=3),
-    dict(type='PackParsingInputs')
-]
+# GT edges of the original-size label map (EdgeMetric's gt_edge_map)
+test_pipeline = _base_.test_pipeline
+test_pipeline.insert(-1, dict(type='GenerateEdge', edge_width=3))
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -4,56 +4,35 @@
 # COCO-pretrained pose estimator (Sec. 4.2, "Dataset annotation"), which is
 # not available offline, so the pose encoder is left unsupervised here (it
 # still feeds HNL and learns through the main loss).
-_base_ = [
-    '../_base_/models/htcorrm_hrnetv2-w48.py', '../_base_/datasets/atr.py',
-    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_180e.py'
-]
-crop_size = (384, 384)  # (h, w)
-# heatmap geometry of the (unsupervised) pose encoder, for output_aux
-codec = dict(
-    type='PoseHeatmapCodec',
-    input_size=(384, 384),
-    heatmap_size=(96, 96),
-    sigma=2)
-data_preprocessor = dict(size=crop_size)
+_base_ = ['./htcorrm-parsing_hrnetv2-w48_4xb8-180e_lip-384x384.py']
 model = dict(
-    data_preprocessor=data_preprocessor,
     decode_head=dict(
         num_parsing_classes=18,
         num_classes=18,
-        supervised_tasks=('parsing', 'edge'),
-        codec=codec))
-
+        supervised_tasks=('parsing', 'edge')))
+# lip_384x384.py's pipeline without the pose heatmaps
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(384, 384),
-        ratio_range=(0.75, 1.25),
-        keep_ratio=True),
-    dict(type='HumanRandomRotate', prob=0.5, degree=60, seg_pad_val=255),
-    dict(type='HumanRandomCrop', crop_size=crop_size),
-    dict(type='Pad', size=(384, 384), pad_val=dict(img=0, seg=255)),
-    dict(type='HumanRandomFlip', prob=0.5),
-    # targets of the auxiliary encoders, on the final training geometry
-    dict(type='GenerateEdge', edge_width=3),
-    dict(type='PackParsingInputs')
+    t for t in _base_.train_pipeline if t.type != 'GeneratePoseHeatmaps'
 ]
-# Sec. 4.2 "Testing details": long side 384, single scale, no flip
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(384, 384), keep_ratio=True),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
+# the dataset of ../_base_/datasets/atr.py (same list file names as LIP)
+dataset_type = 'ATRDataset'
+data_root = 'data/ATR'
+data_prefix = dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug')
 train_dataloader = dict(
-    batch_size=8,
-    sampler=dict(type='DefaultSampler', shuffle=True),  # epoch-based loop
-    dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+    dataset=dict(
+        _delete_=True,  # no pose csv
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=data_prefix,
+        ann_file='train_id.txt',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(
+        type=dataset_type, data_root=data_root, data_prefix=data_prefix))
 test_dataloader = val_dataloader
-
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
-log_processor = dict(by_epoch=True)
+# mIoU and the ATR columns, as atr.py
+val_evaluator = [
+    dict(type='mmseg.IoUMetric', iou_metrics=['mIoU']),
+    dict(type='ATRMetric', prefix='ATR')
+]
+test_evaluator = val_evaluator

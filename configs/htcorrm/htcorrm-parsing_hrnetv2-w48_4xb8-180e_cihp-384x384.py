@@ -6,34 +6,16 @@
 # not available offline, so the pose encoder is left unsupervised here (it
 # still feeds HNL and learns through the main loss).
 _base_ = ['./htcorrm-parsing_hrnetv2-w48_4xb8-180e_lip-384x384.py']
-crop_size = (384, 384)  # (h, w)
 model = dict(decode_head=dict(supervised_tasks=('parsing', 'edge')))
+# lip_384x384.py's pipeline without the pose heatmaps
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(384, 384),
-        ratio_range=(0.75, 1.25),
-        keep_ratio=True),
-    dict(type='HumanRandomRotate', prob=0.5, degree=60, seg_pad_val=255),
-    dict(type='HumanRandomCrop', crop_size=crop_size),
-    dict(type='Pad', size=(384, 384), pad_val=dict(img=0, seg=255)),
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='GenerateEdge', edge_width=3),
-    dict(type='PackParsingInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(384, 384), keep_ratio=True),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
+    t for t in _base_.train_pipeline if t.type != 'GeneratePoseHeatmaps'
 ]
 data_root = 'data/CIHP'
 cihp_dir = 'instance-level_human_parsing'
 train_dataloader = dict(
     dataset=dict(
-        _delete_=True,
+        _delete_=True,  # no pose csv
         type='CIHPDataset',
         data_root=data_root,
         data_prefix=dict(
@@ -41,14 +23,13 @@ train_dataloader = dict(
             seg_map_path=f'{cihp_dir}/Training/Category_ids'),
         ann_file=f'{cihp_dir}/Training/train_id.txt',
         pipeline=train_pipeline))
+val_split = f'{cihp_dir}/Validation'
 val_dataloader = dict(
     dataset=dict(
-        _delete_=True,
         type='CIHPDataset',
         data_root=data_root,
         data_prefix=dict(
-            img_path=f'{cihp_dir}/Validation/Images',
-            seg_map_path=f'{cihp_dir}/Validation/Category_ids'),
-        ann_file=f'{cihp_dir}/Validation/val_id.txt',
-        pipeline=test_pipeline))
+            img_path=f'{val_split}/Images',
+            seg_map_path=f'{val_split}/Category_ids'),
+        ann_file=f'{val_split}/val_id.txt'))
 test_dataloader = val_dataloader

@@ -8,10 +8,6 @@
 _base_ = [
     '../_base_/models/htcorrm_hrnetv2-w48.py',
     '../_base_/datasets/lip_384x384.py',
-    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_180e.py'
+    '../_base_/segmentor_epoch_runtime.py',
+    '../_base_/schedules/schedule_180e.py'
 ]
-data_preprocessor = dict(size={{_base_.crop_size}})
-model = dict(data_preprocessor=data_preprocessor)
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
-log_processor = dict(by_epoch=True)

@@ -5,8 +5,10 @@
 # features C x H x W = 48 x 64 x 64; Eq. 4 weights alpha=0.001, beta=1,
 # gamma=0.0025. Table 8 timing: 2 GPUs, batch 32 in total.
 _base_ = [
-    '../_base_/models/htcorrm_hrnetv2-w48.py', '../_base_/datasets/lip.py',
-    '../_base_/segmentor_runtime.py', '../_base_/schedules/schedule_120e.py'
+    '../_base_/models/htcorrm_hrnetv2-w48.py',
+    '../_base_/datasets/lip_384x384.py',
+    '../_base_/segmentor_epoch_runtime.py',
+    '../_base_/schedules/schedule_120e.py'
 ]
 crop_size = (256, 256)  # (h, w)
 codec = dict(
@@ -33,44 +35,25 @@ model = dict(
         loss_pose=dict(loss_weight=1.0),
         loss_edge=dict(loss_weight=0.0025)))
 
-# the test pipeline must leave the GT keypoints in original-image pixels
-# (PCKhMetric): KeyMapper hides them from Resize and takes back only the
-# resized image and its geometry
-pose_test_resize = dict(
+# lip_384x384.py's pipeline at 256 x 256 with the pose ranges of Sec. 4.2
+train_pipeline = _base_.train_pipeline
+train_pipeline[2].update(scale=(256, 256), ratio_range=(0.65, 1.35))
+train_pipeline[3].degree = 45  # HumanRandomRotate
+train_pipeline[4].crop_size = crop_size  # HumanRandomCrop
+train_pipeline[5].size = (256, 256)  # Pad
+train_pipeline[8].codec = codec  # GeneratePoseHeatmaps
+# Sec. 4.2 "Testing details": long side 256, single scale, no flip. The GT
+# keypoints stay in original-image pixels (PCKhMetric): KeyMapper hides
+# them from Resize; no parsing labels are loaded.
+test_pipeline = _base_.test_pipeline
+test_pipeline[1] = dict(
     type='KeyMapper',
     mapping=dict(gt_keypoints=...),
-    remapping={k: k
-               for k in ('img', 'img_shape', 'scale', 'scale_factor',
-                         'keep_ratio')},
     auto_remap=False,
-    transforms=[dict(type='Resize', scale=(256, 256), keep_ratio=True)])
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(256, 256),
-        ratio_range=(0.65, 1.35),
-        keep_ratio=True),
-    dict(type='HumanRandomRotate', prob=0.5, degree=45, seg_pad_val=255),
-    dict(type='HumanRandomCrop', crop_size=crop_size),
-    dict(type='Pad', size=(256, 256), pad_val=dict(img=0, seg=255)),
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='GenerateEdge', edge_width=3),
-    dict(type='GeneratePoseHeatmaps', codec=codec),
-    dict(type='PackParsingInputs')
-]
-# Sec. 4.2 "Testing details": long side 256, single scale, no flip
-test_pipeline = [
-    dict(type='LoadImageFromFile'), pose_test_resize,
-    dict(type='PackParsingInputs')
-]
+    transforms=[dict(test_pipeline[1], scale=(256, 256))])
+del test_pipeline[2]
 train_dataloader = dict(
-    batch_size=16,
-    sampler=dict(type='DefaultSampler', shuffle=True),  # epoch-based loop
-    dataset=dict(
-        pose_file='TrainVal_pose_annotations/lip_train_set.csv',
-        pipeline=train_pipeline))
+    batch_size=16, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(
     dataset=dict(
         pose_file='TrainVal_pose_annotations/lip_val_set.csv',
@@ -91,6 +74,3 @@ param_scheduler = [
         convert_to_iter_based=True)
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=220, val_interval=10)
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=3))
-log_processor = dict(by_epoch=True)

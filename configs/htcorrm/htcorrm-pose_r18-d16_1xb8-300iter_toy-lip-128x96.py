@@ -12,21 +12,14 @@ model = dict(
         loss_pose=dict(loss_weight=1.0),
         loss_edge=dict(loss_weight=0.0025)))
 # GT keypoints stay in original-image pixels (PCKhMetric): KeyMapper hides
-# them from Resize and takes back only the resized image and its geometry
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(
-        type='KeyMapper',
-        mapping=dict(gt_keypoints=...),
-        remapping={
-            k: k
-            for k in ('img', 'img_shape', 'scale', 'scale_factor',
-                      'keep_ratio')
-        },
-        auto_remap=False,
-        transforms=[dict(type='Resize', scale=(96, 128), keep_ratio=True)]),
-    dict(type='PackParsingInputs')
-]
+# them from the test Resize; no parsing labels are loaded
+test_pipeline = _base_.test_pipeline
+test_pipeline[1] = dict(
+    type='KeyMapper',
+    mapping=dict(gt_keypoints=...),
+    auto_remap=False,
+    transforms=[test_pipeline[1]])
+del test_pipeline[2]
 val_dataloader = dict(
     dataset=dict(
         pose_file='TrainVal_pose_annotations/lip_val_set.csv',

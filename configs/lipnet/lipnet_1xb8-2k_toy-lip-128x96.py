@@ -14,10 +14,6 @@ model = dict(
     decode_head=dict(class_weight_file='data/toy/LIP/class_weights.json'))
 # lr 0.003 (paper: 0.005) for the tiny data set and batch 8
 optim_wrapper = dict(optimizer=dict(lr=0.003))
-param_scheduler = [
-    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=2000,
-         by_epoch=False)
-]
 train_cfg = dict(max_iters=2000, val_interval=500)
 default_hooks = dict(
     logger=dict(interval=10, log_metric_by_epoch=False),

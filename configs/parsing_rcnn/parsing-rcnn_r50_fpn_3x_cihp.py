@@ -5,6 +5,4 @@ _base_ = [
     '../_base_/datasets/cihp_instance.py',
     '../_base_/schedules/schedule_3x.py', '../_base_/detector_runtime.py'
 ]
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=15000))
+default_hooks = dict(checkpoint=dict(interval=15000))

@@ -11,7 +11,7 @@
 # the median person's mean part IoU sat at 0.5 and its parsing was the
 # bottleneck (box AP50 96-97 either way).
 _base_ = [
-    '../_base_/models/parsing-rcnn_r50_fpn.py',
+    '../_base_/models/rp-rcnn_r50_fpn.py',
     '../_base_/datasets/cihp_instance.py', '../_base_/detector_runtime.py'
 ]
 num_parts = 20
@@ -27,18 +27,9 @@ model = dict(
         norm_eval=False,
         init_cfg=None),
     neck=dict(
-        type='GSEFPN',
         in_channels=[16, 32, 64, 128],
         out_channels=width,
-        semantic_head=dict(
-            num_classes=num_parts,
-            num_convs=4,
-            norm_cfg=gn,
-            loss_seg=dict(
-                type='mmdet.CrossEntropyLoss',
-                ignore_index=255,
-                avg_non_ignore=True,
-                loss_weight=2.0))),
+        semantic_head=dict(norm_cfg=gn)),
     rpn_head=dict(in_channels=width, feat_channels=width),
     roi_head=dict(
         # a fixed 2 x 2 sampling grid per bin (Detectron's default) instead
@@ -56,14 +47,9 @@ model = dict(
             conv_out_channels=64,
             norm_cfg=gn),
         parsing_iou_head=dict(
-            type='ParsingIoUHead',
-            num_classes=num_parts,
             in_channels=64,  # the GCE head's conv_out_channels
-            num_convs=2,
             conv_out_channels=32,
-            num_fcs=2,
-            fc_out_channels=64,
-            loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))),
+            fc_out_channels=64)),
     train_cfg=dict(
         rpn_proposal=dict(nms_pre=500, max_per_img=200),
         # every positive RoI (<= 64 x 0.25 = 16) trains the parsing head
@@ -73,23 +59,13 @@ model = dict(
         rcnn=dict(max_per_img=20)))
 
 data_root = 'data/toy/CIHP/'
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMultiPersonAnnotations', with_mask=False),
-    dict(
-        type='RandomResize',
-        scale=[(320, 192), (320, 224)],
-        keep_ratio=True,
-        resize_type='HumanDetResize'),
-    dict(type='HumanDetRandomFlip', prob=0.5),
-    dict(type='PackParsingDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='HumanDetResize', scale=(320, 208), keep_ratio=True),
-    dict(type='LoadMultiPersonAnnotations', with_mask=False),
-    dict(type='PackParsingDetInputs')
-]
+# multi-person_instance.py's pipelines at toy sizes
+train_pipeline = _base_.train_pipeline
+train_pipeline[2].scale = [(320, 192), (320, 224)]  # RandomResize
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = (320, 208)  # HumanDetResize
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 train_dataloader = dict(
     batch_size=2,
     num_workers=0,
@@ -100,13 +76,8 @@ val_dataloader = dict(
     persistent_workers=False,
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(type='ParsingAPMetric', num_parts=num_parts),
-    dict(
-        type='mmdet.CocoMetric',
-        ann_file=data_root + 'annotations/cihp_val.json',
-        metric='bbox')
-]
+val_evaluator = _base_.val_evaluator
+val_evaluator[1].ann_file = data_root + 'annotations/cihp_val.json'
 test_evaluator = val_evaluator
 
 max_iters = 800
@@ -125,21 +96,5 @@ param_scheduler = [
          eta_min=1e-5)
 ]
 default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=20, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=max_iters))
+    logger=dict(interval=20), checkpoint=dict(interval=max_iters))
 env_cfg = dict(cudnn_benchmark=False)
-tta_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(
-        type='TestTimeAug',
-        transforms=[[dict(type='HumanDetResize', scale=(320, 208),
-                          keep_ratio=True)],
-                    [
-                        dict(type='HumanDetRandomFlip', prob=0.),
-                        dict(type='HumanDetRandomFlip', prob=1.)
-                    ],
-                    [dict(type='LoadMultiPersonAnnotations',
-                          with_mask=False)],
-                    [dict(type='PackParsingDetInputs')]])
-]

@@ -13,6 +13,4 @@ model = dict(
     roi_head=dict(
         parsing_head=dict(num_classes=num_parts),
         parsing_iou_head=dict(num_classes=num_parts)))
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=7500))
+default_hooks = dict(checkpoint=dict(interval=7500))

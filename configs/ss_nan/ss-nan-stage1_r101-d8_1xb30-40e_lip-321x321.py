@@ -6,43 +6,26 @@
 # ss-nan_r101-d8_1xb30-30e_lip-321x321.py (load_from this work_dir).
 _base_ = [
     '../_base_/models/ss-nan_r101-d8.py', '../_base_/datasets/lip.py',
-    '../_base_/segmentor_runtime.py'
+    '../_base_/segmentor_epoch_runtime.py',
+    '../_base_/schedules/schedule_40e.py'
 ]
 crop_size = (321, 321)  # (h, w), Sec. 3.1
 data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor, decode_head=dict(num_classes=20))
+# Sec. 4.1 augmentation: random resize 0.6-1.4 and mirror (the left/right
+# labels swapped), crop to 321 x 321; no rotation or photometric distortion
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(321, 321),
-        ratio_range=(0.6, 1.4),  # Sec. 4.1
-        keep_ratio=True),
-    dict(type='mmseg.RandomCrop', crop_size=crop_size),
-    dict(type='HumanRandomFlip', prob=0.5),  # swaps left/right labels
-    dict(type='PackParsingInputs')
+    t for t in _base_.train_pipeline
+    if t.type not in ('mmseg.RandomRotate', 'mmseg.PhotoMetricDistortion')
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(321, 321), keep_ratio=True),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=None),
-    dict(
-        type='TestTimeAug',
-        transforms=[[dict(type='Resize', scale=(321, 321), keep_ratio=True)],
-                    [
-                        dict(type='HumanRandomFlip', prob=0.,
-                             direction='horizontal'),
-                        dict(type='HumanRandomFlip', prob=1.,
-                             direction='horizontal')
-                    ], [dict(type='LoadParsingAnnotations')],
-                    [dict(type='PackParsingInputs')]])
-]
+train_pipeline[2].update(scale=(321, 321), ratio_range=(0.6, 1.4))
+train_pipeline[3].crop_size = crop_size  # RandomCrop
+# test and --tta at 321 x 321 (--tta adds the mirrored view)
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = (321, 321)
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 train_dataloader = dict(
     batch_size=30,  # Sec. 4.1
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -50,29 +33,8 @@ train_dataloader = dict(
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-# Schedule (Sec. 4.1): SGD, "poly" lr (power 0.9) from 0.001, 10x on the
-# final dense classifier, 40 epochs (LIP: 30462 images / 30 = 1016 iters).
-max_epochs = 40
+# Sec. 4.1: 10x lr on the final dense classifier (schedule_40e.py)
 optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0005),
     paramwise_cfg=dict(
-        custom_keys={'decode_head.conv_seg': dict(lr_mult=10.)}),
-    clip_grad=None)
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=10)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=2))
-log_processor = dict(by_epoch=True)
+        custom_keys={'decode_head.conv_seg': dict(lr_mult=10.)}))
+default_hooks = dict(checkpoint=dict(max_keep_ckpts=2))

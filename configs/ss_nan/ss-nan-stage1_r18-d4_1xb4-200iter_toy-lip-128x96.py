@@ -10,8 +10,9 @@
 # joint loss: ss-nan_r18-d4_1xb4-100iter_toy-lip-128x96.py. Not a benchmark
 # setting.
 _base_ = [
-    '../_base_/models/ss-nan_r101-d8.py', '../_base_/datasets/lip.py',
-    '../_base_/segmentor_runtime.py'
+    '../_base_/models/ss-nan_r101-d8.py', '../_base_/datasets/toy_lip.py',
+    '../_base_/segmentor_runtime.py',
+    '../_base_/schedules/schedule_adamw_300iter.py'
 ]
 crop_size = (128, 96)  # (h, w)
 norm_cfg = dict(type='BN', requires_grad=True)
@@ -31,62 +32,27 @@ model = dict(
         norm_cfg=norm_cfg,
         dropout_ratio=0.,
         num_classes=20))
-data_root = 'data/toy/LIP'
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='Resize', scale=(96, 128), keep_ratio=False),  # (w, h)
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='PackParsingInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(96, 128), keep_ratio=False),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=None),
-    dict(
-        type='TestTimeAug',
-        transforms=[[dict(type='Resize', scale=(96, 128), keep_ratio=False)],
-                    [
-                        dict(type='HumanRandomFlip', prob=0.,
-                             direction='horizontal'),
-                        dict(type='HumanRandomFlip', prob=1.,
-                             direction='horizontal')
-                    ], [dict(type='LoadParsingAnnotations')],
-                    [dict(type='PackParsingInputs')]])
-]
+# toy_lip.py's images resized to 128 x 96 without keeping the aspect ratio
+# (no scale jitter, no crop), flipped with the left/right swap
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].keep_ratio = False
+train_pipeline = _base_.train_pipeline[:2] + test_pipeline[1:2] + [
+    t for t in _base_.train_pipeline if t.type == 'HumanRandomFlip'
+] + _base_.train_pipeline[-1:]
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 train_dataloader = dict(
     batch_size=4,
-    num_workers=2,
     persistent_workers=False,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+    dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(
-    num_workers=2,
-    persistent_workers=False,
-    dataset=dict(data_root=data_root, pipeline=test_pipeline))
+    persistent_workers=False, dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
 max_iters = 200
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=0.002, weight_decay=0.0001),
-    clip_grad=None)
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=1e-5,
-        power=0.9,
-        begin=0,
-        end=max_iters,
-        by_epoch=False)
-]
-train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+param_scheduler = _base_.param_scheduler
+param_scheduler[0].eta_min = 1e-5  # PolyLR
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(
     logger=dict(interval=20, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=max_iters, max_keep_ckpts=1))

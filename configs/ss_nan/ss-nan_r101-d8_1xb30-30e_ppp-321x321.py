@@ -13,16 +13,6 @@ model = dict(
             joint_groups=[(1, ), (2, ), (3, ), (4, ), (5, ), (6, )],
             loss_weight=1.0)))
 max_epochs = 30
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
 train_cfg = dict(max_epochs=max_epochs)
 load_from = ('work_dirs/ss-nan-stage1_r101-d8_1xb30-40e_ppp-321x321/'
              'epoch_40.pth')

@@ -12,15 +12,6 @@ model = dict(
             loss_weight=1.0)))
 max_iters = 100
 optim_wrapper = dict(optimizer=dict(lr=0.0005))
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=1e-5,
-        power=0.9,
-        begin=0,
-        end=max_iters,
-        by_epoch=False)
-]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))
 load_from = ('work_dirs/ss-nan-stage1_r18-d4_1xb4-200iter_toy-lip-128x96/'

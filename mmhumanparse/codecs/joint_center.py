@@ -7,6 +7,8 @@ from torch import Tensor
 
 from mmhumanparse.registry import CODECS
 
+from .utils import decode_as_batch
+
 
 @CODECS.register_module()
 class JointCenterCodec:
@@ -121,15 +123,9 @@ class JointCenterCodec:
         """
         if isinstance(probs, Tensor):
             return self.batch_decode(probs)
-        probs = np.asarray(probs)
-        if probs.ndim != 3:
-            raise ValueError('JointCenterCodec.decode: an ndarray must be '
-                             f'(C, H, W), got shape {probs.shape}')
-        centers, scores = self.batch_decode(
-            torch.from_numpy(np.ascontiguousarray(probs,
-                                                  dtype=np.float64))[None])
-        return (centers[0].numpy().astype(np.float32),
-                scores[0].numpy().astype(np.float32))
+        centers, scores = decode_as_batch(self, probs, np.float64,
+                                          'an ndarray must be (C, H, W)')
+        return centers[0].astype(np.float32), scores[0].astype(np.float32)
 
     def batch_decode(self, probs: Tensor) -> Tuple[Tensor, Tensor]:
         """Differentiable :meth:`decode` of a batch.

@@ -8,6 +8,8 @@ from torch import Tensor
 
 from mmhumanparse.registry import CODECS
 
+from .utils import decode_as_batch
+
 
 def _axis_stride(in_size: int, hm_size: int) -> float:
     """Input pixels per heatmap pixel along one axis.
@@ -154,14 +156,8 @@ class PoseHeatmapCodec:
             raise TypeError('PoseHeatmapCodec.decode takes a (K, h, w) '
                             'ndarray; use batch_decode for (N, K, h, w) '
                             'tensors')
-        heatmaps = np.asarray(heatmaps)
-        if heatmaps.ndim != 3:
-            raise ValueError('PoseHeatmapCodec.decode: heatmaps must be '
-                             f'(K, h, w), got shape {heatmaps.shape}')
-        kpts, scores = self.batch_decode(
-            torch.from_numpy(np.ascontiguousarray(heatmaps,
-                                                  dtype=np.float32))[None])
-        return kpts.numpy(), scores.numpy()
+        return decode_as_batch(self, heatmaps, np.float32,
+                               'heatmaps must be (K, h, w)')
 
     def batch_decode(self, heatmaps: Tensor) -> Tuple[Tensor, Tensor]:
         """Vectorised :meth:`decode` of a batch (not differentiable).

@@ -138,3 +138,12 @@ MHP_METAINFO = dict(
 
 assert len(MHP_CLASSES) == 59 and len(LIP_CLASSES) == 20
 assert len(ATR_CLASSES) == 18 and len(CIHP_CLASSES) == 20
+
+# dataset name (lower case, as ``make_toy_data`` and the visualizer's
+# ``dataset_name`` spell it) -> its METAINFO
+DATASET_METAINFO = dict(
+    lip=LIP_METAINFO,
+    atr=ATR_METAINFO,
+    ppp=PPP_METAINFO,
+    cihp=CIHP_METAINFO,
+    mhp=MHP_METAINFO)

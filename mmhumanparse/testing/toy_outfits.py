@@ -5,16 +5,9 @@ from typing import Sequence
 
 import numpy as np
 
-from mmhumanparse.datasets.metainfo import (ATR_CLASSES, CIHP_CLASSES,
-                                            LIP_CLASSES, MHP_CLASSES,
-                                            PPP_CLASSES)
+from mmhumanparse.datasets.metainfo import DATASET_METAINFO
 
-CLASSES = dict(
-    lip=LIP_CLASSES,
-    atr=ATR_CLASSES,
-    ppp=PPP_CLASSES,
-    cihp=CIHP_CLASSES,
-    mhp=MHP_CLASSES)
+CLASSES = {name: meta['classes'] for name, meta in DATASET_METAINFO.items()}
 
 
 class Deck:

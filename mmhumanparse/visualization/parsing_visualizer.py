@@ -8,19 +8,11 @@ import numpy as np
 from mmengine.dist import master_only
 from mmseg.visualization import SegLocalVisualizer
 
-from mmhumanparse.datasets.metainfo import (ATR_METAINFO, CIHP_METAINFO,
-                                            LIP_METAINFO, MHP_METAINFO,
-                                            PPP_METAINFO)
+from mmhumanparse.datasets.metainfo import DATASET_METAINFO
 from mmhumanparse.registry import VISUALIZERS
 from mmhumanparse.structures.sample_utils import pixel_labels, to_numpy
-from .palette import palette_lut, part_meta
 
-DATASET_METAINFO = dict(
-    lip=LIP_METAINFO,
-    atr=ATR_METAINFO,
-    ppp=PPP_METAINFO,
-    cihp=CIHP_METAINFO,
-    mhp=MHP_METAINFO)
+from .palette import palette_lut, part_meta
 
 
 def person_colors(num: int) -> np.ndarray:

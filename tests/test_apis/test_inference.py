@@ -17,7 +17,12 @@ from mmhumanparse.apis import (inference_parser, init_parser, is_detector,
 from mmhumanparse.datasets.metainfo import CIHP_METAINFO, LIP_METAINFO
 from mmhumanparse.evaluation.functional.combine import paint_instances
 from mmhumanparse.registry import MODELS
+from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOY_DETECTOR = osp.join(REPO,
+                        'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
 
 
 @pytest.fixture(scope='module')
@@ -26,17 +31,12 @@ def seg(toy_roots, tmp_path_factory):
     tmp = tmp_path_factory.mktemp('seg')
     cfg = tmp / 'tiny.py'
     cfg.write_text(tiny_lip_config(toy_roots['LIP']))
-    torch.manual_seed(0)
-    model = init_parser(str(cfg))
-    # a wide classifier so that random weights give many labels
-    torch.nn.init.normal_(model.decode_head.conv_seg.weight, std=1.0)
-    torch.nn.init.zeros_(model.decode_head.conv_seg.bias)
     meta = dict(LIP_METAINFO, classes=tuple(f'c{i}' for i in range(20)))
-    with_meta, bare = tmp / 'with_meta.pth', tmp / 'bare.pth'
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(dataset_meta=meta)), with_meta)
-    torch.save(dict(state_dict=model.state_dict()), bare)
-    return str(cfg), str(with_meta), str(bare)
+    # the same seed: the same weights in both
+    with_meta = random_segmentor_checkpoint(
+        str(cfg), str(tmp / 'with_meta.pth'), dataset_meta=meta)
+    bare = random_segmentor_checkpoint(str(cfg), str(tmp / 'bare.pth'))
+    return str(cfg), with_meta, bare
 
 
 def _val_images(toy_roots):
@@ -181,6 +181,8 @@ class StubParsingDetector(BaseDetector):
 
 
 def stub_detector_config(cihp_root: str) -> Config:
+    """The stub with the toy RP R-CNN's data preprocessor, on toy CIHP."""
+    preprocessor = Config.fromfile(TOY_DETECTOR).model.data_preprocessor
     pipeline = [
         dict(type='LoadImageFromFile'),
         dict(type='HumanDetResize', scale=(80, 80), keep_ratio=True),
@@ -193,12 +195,7 @@ def stub_detector_config(cihp_root: str) -> Config:
             model=dict(
                 type='StubParsingDetector',
                 backbone=dict(init_cfg=None),  # init_detector reads it
-                data_preprocessor=dict(
-                    type='mmdet.DetDataPreprocessor',
-                    mean=[123.675, 116.28, 103.53],
-                    std=[58.395, 57.12, 57.375],
-                    bgr_to_rgb=True,
-                    pad_size_divisor=32),
+                data_preprocessor=preprocessor,
                 init_cfg=None),
             test_dataloader=dict(
                 dataset=dict(

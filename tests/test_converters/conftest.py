@@ -1,5 +1,6 @@
-"""Fixtures of the converter tests: small toy CIHP / MHP-v2 copies and
-checks of COCO-style dicts."""
+"""Fixtures of the converter tests: small toy CIHP / MHP-v2 copies a test
+may damage (read-only ones: the session's ``toy_roots``) and checks of
+COCO-style dicts."""
 import os.path as osp
 from types import SimpleNamespace
 
@@ -15,15 +16,6 @@ def toy(tmp_path):
     """Fresh small CIHP + MHP copies a test may damage."""
     roots = make_toy_data(str(tmp_path / 'toy'), dataset='cihp', num=3)
     roots.update(make_toy_data(str(tmp_path / 'toy'), dataset='mhp', num=3))
-    return roots
-
-
-@pytest.fixture(scope='session')
-def shared(tmp_path_factory):
-    """Read-only CIHP + MHP copies (6 train / 3 val)."""
-    out = tmp_path_factory.mktemp('toy_conv')
-    roots = make_toy_data(str(out), dataset='cihp', num=6)
-    roots.update(make_toy_data(str(out), dataset='mhp', num=6))
     return roots
 
 

@@ -12,9 +12,18 @@ CIHP_DIR = {'train': 'instance-level_human_parsing/Training',
             'val': 'instance-level_human_parsing/Validation'}
 
 
+def _split_file(root, split, folder, pos=0, ext='png'):
+    """(id, path) of the file in ``folder`` of the ``pos``-th image listed
+    in a CIHP split's id file, e.g. its ``Human_ids`` png."""
+    base = osp.join(root, CIHP_DIR[split])
+    with open(osp.join(base, f'{split}_id.txt')) as f:
+        i = f.read().split()[pos]
+    return i, osp.join(base, folder, f'{i}.{ext}')
+
+
 @pytest.mark.parametrize('split', ['train', 'val'])
-def test_cihp(shared, checks, split):
-    root = shared['cihp']
+def test_cihp(toy_roots, checks, split):
+    root = toy_roots['cihp']
     coco = cihp_to_coco(root, split, verbose=False)
     base = osp.join(root, CIHP_DIR[split])
     checks.common(coco, osp.join(base, 'Images'))
@@ -36,22 +45,20 @@ def test_cihp(shared, checks, split):
         checks.box(a, (hum == p['human_id']) & (cat > 0))
 
 
-def test_progress_and_summary(shared, capsys):
-    cihp_to_coco(shared['cihp'], 'val', verbose=True)
+def test_progress_and_summary(toy_roots, capsys):
+    cihp_to_coco(toy_roots['cihp'], 'val', verbose=True)
     out, err = capsys.readouterr()
     assert out.strip().splitlines()[-1].startswith('CIHP val: 3 images, ')
     assert 'CIHP val' in err and '3/3' in err  # tqdm bar on stderr
-    cihp_to_coco(shared['cihp'], 'val', verbose=False)
+    cihp_to_coco(toy_roots['cihp'], 'val', verbose=False)
     assert capsys.readouterr() == ('', '')
 
 
 def test_cihp_empty_person_skipped(toy, checks, capsys):
     root = toy['cihp']
-    base = osp.join(root, CIHP_DIR['train'])
-    i = open(osp.join(base, 'train_id.txt')).read().split()[0]
-    cat_f = osp.join(base, 'Category_ids', f'{i}.png')
+    _, cat_f = _split_file(root, 'train', 'Category_ids')
     cat = checks.labels(cat_f)
-    hum = checks.labels(osp.join(base, 'Human_ids', f'{i}.png'))
+    hum = checks.labels(_split_file(root, 'train', 'Human_ids')[1])
     cat[hum == 1] = 0
     Image.fromarray(cat).save(cat_f)
     coco = cihp_to_coco(root, 'train')
@@ -65,30 +72,24 @@ def test_missing_inputs(toy, tmp_path):
         cihp_to_coco(str(tmp_path / 'nowhere'), 'val')
     with pytest.raises(ValueError, match='split'):
         cihp_to_coco(toy['cihp'], 'test')
-    base = osp.join(toy['cihp'], CIHP_DIR['val'])
-    i = open(osp.join(base, 'val_id.txt')).read().split()[-1]
-    os.remove(osp.join(base, 'Human_ids', f'{i}.png'))
+    i, hum_f = _split_file(toy['cihp'], 'val', 'Human_ids', pos=-1)
+    os.remove(hum_f)
     with pytest.raises(FileNotFoundError, match=f'Human_ids.{i}.png'):
         cihp_to_coco(toy['cihp'], 'val')
-    os.remove(osp.join(base, 'Images', f'{i}.jpg'))
+    os.remove(_split_file(toy['cihp'], 'val', 'Images', -1, 'jpg')[1])
     with pytest.raises(FileNotFoundError, match=f'{i}.jpg'):
         cihp_to_coco(toy['cihp'], 'val')
 
 
 def test_size_mismatch(toy, checks):
-    base = osp.join(toy['cihp'], CIHP_DIR['train'])
-    i = open(osp.join(base, 'train_id.txt')).read().split()[0]
-    f = osp.join(base, 'Category_ids', f'{i}.png')
+    i, f = _split_file(toy['cihp'], 'train', 'Category_ids')
     Image.fromarray(checks.labels(f)[:-1]).save(f)
     with pytest.raises(ValueError, match=f'Category_ids.{i}.png'):
         cihp_to_coco(toy['cihp'], 'train')
 
 
 def test_multi_channel_human_ids_rejected(toy, checks):
-    base = osp.join(toy['cihp'], CIHP_DIR['val'])
-    i = open(osp.join(base, 'val_id.txt')).read().split()[0]
-    f = osp.join(base, 'Human_ids', f'{i}.png')
-    hum = checks.labels(f)
-    Image.fromarray(np.dstack([hum] * 3)).save(f)
+    i, f = _split_file(toy['cihp'], 'val', 'Human_ids')
+    Image.fromarray(np.dstack([checks.labels(f)] * 3)).save(f)
     with pytest.raises(ValueError, match=f'Human_ids.{i}.png has 3 chan'):
         cihp_to_coco(toy['cihp'], 'val')

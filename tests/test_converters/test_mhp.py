@@ -11,8 +11,8 @@ from mmhumanparse.converters import mhp_to_coco
 
 
 @pytest.mark.parametrize('split', ['train', 'val'])
-def test_mhp(shared, checks, split):
-    root = shared['mhp']
+def test_mhp(toy_roots, checks, split):
+    root = toy_roots['mhp']
     coco = mhp_to_coco(root, split, verbose=False)
     img_dir = osp.join(root, 'LV-MHP-v2', split, 'images')
     checks.common(coco, img_dir)
@@ -29,8 +29,8 @@ def test_mhp(shared, checks, split):
         checks.box(a, checks.labels(osp.join(root, p['file']), 0) > 0)
 
 
-def test_progress_and_summary(shared, capsys):
-    mhp_to_coco(shared['mhp'], 'val', verbose=True)
+def test_progress_and_summary(toy_roots, capsys):
+    mhp_to_coco(toy_roots['mhp'], 'val', verbose=True)
     out, err = capsys.readouterr()
     assert out.strip().splitlines()[-1].startswith('MHP-v2 val: 3 images, ')
     assert 'MHP-v2 val' in err and '3/3' in err  # tqdm bar on stderr

@@ -122,3 +122,10 @@ def test_bad_metainfo_flip_pairs_named_at_construction(toy_roots):
                    data_prefix=dict(img_path='JPEGImages',
                                     seg_map_path='SegmentationClassAug'),
                    ann_file='train_id.txt')
+
+
+def test_dataset_metainfo_by_lower_case_name():
+    assert list(M.DATASET_METAINFO) == ['lip', 'atr', 'ppp', 'cihp', 'mhp']
+    for name in DOCUMENTED:
+        assert M.DATASET_METAINFO[name.lower()] is getattr(
+            M, f'{name}_METAINFO')

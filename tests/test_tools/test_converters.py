@@ -1,6 +1,5 @@
 """tools/dataset_converters/{cihp,mhp}2coco.py: command line, and a run on a
 "data machine" where torch and the OpenMMLab stack cannot be imported."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -11,7 +10,7 @@ import textwrap
 import pytest
 
 from mmhumanparse.converters import cihp_to_coco, mhp_to_coco
-from mmhumanparse.testing import make_toy_data
+from mmhumanparse.testing.tool_scripts import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONV = osp.join(REPO, 'tools', 'dataset_converters')
@@ -39,14 +38,6 @@ RUNNER = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture(scope='module')
-def roots(tmp_path_factory):
-    out = tmp_path_factory.mktemp('toy_conv_cli')
-    roots = make_toy_data(str(out), dataset='cihp', num=4)
-    roots.update(make_toy_data(str(out), dataset='mhp', num=4))
-    return roots
-
-
 def _env():
     env = dict(os.environ)
     env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
@@ -66,12 +57,13 @@ def test_blocker_blocks(tmp_path):
 
 @pytest.mark.parametrize('name,convert', [('cihp', cihp_to_coco),
                                           ('mhp', mhp_to_coco)])
-def test_converter_runs_without_mm_stack(roots, tmp_path, name, convert):
+def test_converter_runs_without_mm_stack(toy_roots, tmp_path, name,
+                                         convert):
     out = tmp_path / 'ann' / f'{name}_val.json'
     proc = subprocess.run(
         [sys.executable, '-c', RUNNER, ','.join(BLOCKED),
-         osp.join(CONV, f'{name}2coco.py'), roots[name], '--split', 'val',
-         '--out', str(out)],
+         osp.join(CONV, f'{name}2coco.py'), toy_roots[name], '--split',
+         'val', '--out', str(out)],
         cwd=REPO, env=_env(), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.strip().splitlines()
@@ -80,24 +72,21 @@ def test_converter_runs_without_mm_stack(roots, tmp_path, name, convert):
     assert {'numpy', 'PIL', 'mmhumanparse'} <= imported
     with open(out) as f:
         coco = json.load(f)
-    assert coco == convert(roots[name], 'val', verbose=False)
-    assert len(coco['images']) == 2 and len(coco['annotations']) >= 2
+    assert coco == convert(toy_roots[name], 'val', verbose=False)
+    assert len(coco['images']) == 3 and len(coco['annotations']) >= 3
     # progress bar on stderr, one-line summary last
-    assert '2/2' in proc.stderr
+    assert '3/3' in proc.stderr
     assert lines[-2] == (f'wrote {out} ({len(coco["images"])} images, '
                          f'{len(coco["annotations"])} persons)')
 
 
-def test_cli_in_process(roots, tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location(
-        'cihp2coco_cli', osp.join(CONV, 'cihp2coco.py'))
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+def test_cli_in_process(toy_roots, tmp_path, capsys):
+    cli = load_tool('dataset_converters/cihp2coco.py')
     out = str(tmp_path / 'cihp_train.json')
-    cli.main([roots['cihp'], '--split', 'train', '--out', out])
+    cli.main([toy_roots['cihp'], '--split', 'train', '--out', out])
     assert '0 empty persons skipped' in capsys.readouterr().out
     with open(out) as f:
-        assert json.load(f) == cihp_to_coco(roots['cihp'], 'train',
+        assert json.load(f) == cihp_to_coco(toy_roots['cihp'], 'train',
                                             verbose=False)
 
 

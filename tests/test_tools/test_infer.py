@@ -2,7 +2,6 @@
 equal inference_parser's labels, palette, overlays, logits, video frames,
 unreadable files; a multi-person detector's json and RLE."""
 import glob
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -17,19 +16,11 @@ from PIL import Image
 from mmhumanparse.apis import (inference_parser, init_parser, label_map,
                                list_images, logits, parts_from_json)
 from mmhumanparse.datasets.metainfo import LIP_METAINFO
+from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
+from mmhumanparse.testing.tool_scripts import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _tool(rel_path: str):
-    """Import a script under tools/ as a module."""
-    path = osp.join(REPO, 'tools', rel_path)
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(osp.basename(path))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -38,16 +29,9 @@ def seg(toy_roots, tmp_path_factory):
     tmp = tmp_path_factory.mktemp('infer')
     cfg = tmp / 'tiny.py'
     cfg.write_text(tiny_lip_config(toy_roots['LIP']))
-    torch.manual_seed(0)
-    model = init_parser(str(cfg))
-    # a wide classifier so that random weights give many labels
-    torch.nn.init.normal_(model.decode_head.conv_seg.weight, std=1.0)
-    torch.nn.init.zeros_(model.decode_head.conv_seg.bias)
-    ckpt = tmp / 'tiny.pth'
-    torch.save(
-        dict(state_dict=model.state_dict(),
-             meta=dict(dataset_meta=dict(LIP_METAINFO))), ckpt)
-    return str(cfg), str(ckpt), init_parser(str(cfg), str(ckpt))
+    ckpt = random_segmentor_checkpoint(
+        str(cfg), str(tmp / 'tiny.pth'), dataset_meta=dict(LIP_METAINFO))
+    return str(cfg), ckpt, init_parser(str(cfg), ckpt)
 
 
 @pytest.fixture()
@@ -63,7 +47,7 @@ def folder(toy_roots, tmp_path):
 
 
 def test_folder_outputs(seg, folder, tmp_path, capfd):
-    main = _tool('infer.py').main
+    main = load_tool('infer.py').main
     out = tmp_path / 'out'
     code = main([
         seg[0], seg[1],
@@ -97,14 +81,14 @@ def test_folder_outputs(seg, folder, tmp_path, capfd):
 
 def test_single_image(seg, folder, tmp_path, capsys):
     out = tmp_path / 'one'
-    assert _tool('infer.py').main(
+    assert load_tool('infer.py').main(
         [seg[0], seg[1], str(folder / 'a.jpg'), '--out-dir', str(out)]) == 0
     assert 'wrote 1 results' in capsys.readouterr().out
     assert sorted(os.listdir(out)) == ['a.png']
 
 
 def test_video_in_video_out(seg, toy_roots, tmp_path, capsys):
-    main = _tool('infer.py').main
+    main = load_tool('infer.py').main
     imgs = list_images(osp.join(toy_roots['LIP'], 'val_images'))
     frame0 = cv2.imread(imgs[0])
     h, w = frame0.shape[:2]
@@ -130,7 +114,7 @@ def test_video_in_video_out(seg, toy_roots, tmp_path, capsys):
 
 
 def test_bad_arguments(seg, tmp_path):
-    main = _tool('infer.py').main
+    main = load_tool('infer.py').main
     with pytest.raises(FileNotFoundError, match='nowhere'):
         main([seg[0], seg[1], str(tmp_path / 'nowhere'), '--out-dir', 'x'])
     txt = tmp_path / 'a.txt'
@@ -154,7 +138,7 @@ def test_detector_json_rle_and_png(toy_roots, tmp_path, capsys):
     src = osp.join(toy_roots['CIHP'],
                    'instance-level_human_parsing/Validation/Images')
     out = tmp_path / 'det'
-    main = _tool('infer.py').main
+    main = load_tool('infer.py').main
     assert main([
         cfg, ckpt, src, '--out-dir',
         str(out), '--overlay', '--cfg-options',

@@ -3,7 +3,6 @@ ONNX Runtime gives the labels of PyTorch (>= 99.9 % equal pixels) on toy
 images, for a stock mmseg EncoderDecoder and our single-person segmentors'
 toy configs."""
 import glob
-import importlib.util
 import os.path as osp
 
 import cv2
@@ -12,24 +11,16 @@ import onnx
 import pytest
 import torch
 
-from mmhumanparse.apis import inference_parser, init_parser, label_map
-from mmhumanparse.apis import list_images
+from mmhumanparse.apis import (inference_parser, init_parser, label_map,
+                               list_images)
 from mmhumanparse.datasets.metainfo import LIP_METAINFO
+from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
+from mmhumanparse.testing.tool_scripts import load_tool
 from mmhumanparse.utils.onnx_export import (ExportableParser, export_onnx,
                                             load_parser, ort_session)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _tool(rel_path: str):
-    """Import a script under tools/ as a module."""
-    path = osp.join(REPO, 'tools', rel_path)
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(osp.basename(path))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _toy(method: str, pattern: str = '*toy*.py') -> str:
@@ -38,24 +29,11 @@ def _toy(method: str, pattern: str = '*toy*.py') -> str:
     return found[0]
 
 
-def _checkpoint(cfg: str, out: str) -> str:
-    torch.manual_seed(0)
-    model = init_parser(cfg)
-    # a wide classifier so that random weights give many labels
-    head = model.decode_head
-    torch.nn.init.normal_(head.conv_seg.weight, std=1.0)
-    torch.nn.init.zeros_(head.conv_seg.bias)
-    torch.save(
-        dict(state_dict=model.state_dict(),
-             meta=dict(dataset_meta=dict(LIP_METAINFO))), out)
-    return out
-
-
 @pytest.mark.parametrize('method', [
     'fcn-tiny', 'lipnet', 'c_dlinknet', 'htcorrm', 'ss_nan'
 ])
 def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
-    main = _tool('deployment/pytorch2onnx.py').main
+    main = load_tool('deployment/pytorch2onnx.py').main
     if method == 'fcn-tiny':
         cfg = str(tmp_path / 'tiny.py')
         with open(cfg, 'w') as f:
@@ -65,7 +43,8 @@ def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
         cfg, shape = _toy(method, 'htcorrm-parsing_*toy*.py'), (128, 96)
     else:
         cfg, shape = _toy(method), (128, 96)
-    ckpt = _checkpoint(cfg, str(tmp_path / 'm.pth'))
+    ckpt = random_segmentor_checkpoint(
+        cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
     out = str(tmp_path / 'm.onnx')
     code = main([cfg, ckpt, '--shape', *map(str, shape), '--out', out,
                  '--verify', '--verify-num', '3'])
@@ -83,7 +62,8 @@ def test_graph_includes_preprocessing(toy_roots, tmp_path):
     """ONNX labels on a raw BGR toy image at the export size equal
     inference_parser's (whose resize is then the identity)."""
     cfg = _toy('lipnet')
-    ckpt = _checkpoint(cfg, str(tmp_path / 'm.pth'))
+    ckpt = random_segmentor_checkpoint(
+        cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
     path = list_images(osp.join(toy_roots['LIP'], 'val_images'))[0]
     img = cv2.imread(path)
     assert img.shape[:2] == (128, 96)
@@ -97,7 +77,7 @@ def test_graph_includes_preprocessing(toy_roots, tmp_path):
 
 
 def test_rejects_detectors_and_bad_shape(tmp_path):
-    parse_args = _tool('deployment/pytorch2onnx.py').parse_args
+    parse_args = load_tool('deployment/pytorch2onnx.py').parse_args
     with pytest.raises(TypeError, match='EncoderDecoder'):
         ExportableParser(torch.nn.Conv2d(3, 3, 1), (8, 8))
     with pytest.raises(SystemExit):
@@ -107,7 +87,7 @@ def test_rejects_detectors_and_bad_shape(tmp_path):
 def test_benchmark_onnx_mode():
     """benchmark.py times the ONNX Runtime export beside the eager model
     (smoke test at a tiny size; speed is never asserted)."""
-    bench = _tool('analysis_tools/benchmark.py')
+    bench = load_tool('analysis_tools/benchmark.py')
     entries = bench.benchmark([_toy('lipnet')], (64, 64),
                               repeat=2,
                               warmup=0,

@@ -1,6 +1,5 @@
 """ParsingLocalVisualizer: pixel colours on hand-made samples, both sample
 types, both OpenMMLab visualization hooks, and the palette legend tool."""
-import importlib.util
 import os
 import os.path as osp
 from types import SimpleNamespace
@@ -17,10 +16,10 @@ from mmseg.structures import SegDataSample
 
 from mmhumanparse.datasets.metainfo import CIHP_METAINFO, LIP_METAINFO
 from mmhumanparse.registry import VISUALIZERS
-from mmhumanparse.visualization import (ParsingLocalVisualizer,
-                                        person_colors, save_indexed_png)
+from mmhumanparse.testing.tool_scripts import load_tool
+from mmhumanparse.visualization import (ParsingLocalVisualizer, person_colors,
+                                        save_indexed_png)
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PAL = np.array(LIP_METAINFO['palette'], np.uint8)
 GRAY = (40, 80, 120)
 _count = [0]
@@ -31,16 +30,6 @@ def _vis(**kwargs):
     builds it), so hooks built afterwards pick it up."""
     _count[0] += 1
     return ParsingLocalVisualizer.get_instance(f'vis{_count[0]}', **kwargs)
-
-
-def _tool(rel_path: str):
-    """Import a script under tools/ as a module."""
-    path = osp.join(REPO, 'tools', rel_path)
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(osp.basename(path))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _labels():
@@ -187,7 +176,7 @@ def test_indexed_png_values_and_palette(tmp_path):
 
 
 def test_palette_legend_tool(tmp_path):
-    tool = _tool('analysis_tools/palette_legend.py')
+    tool = load_tool('analysis_tools/palette_legend.py')
     ROW, SWATCH, legend_image, main = (tool.ROW, tool.SWATCH,
                                        tool.legend_image, tool.main)
     img = legend_image(LIP_METAINFO['classes'], LIP_METAINFO['palette'])

@@ -45,8 +45,7 @@ def legend_image(classes: Sequence[str], palette: Sequence,
 
 
 def main(argv=None):
-    from mmhumanparse.visualization.parsing_visualizer import \
-        DATASET_METAINFO
+    from mmhumanparse.datasets.metainfo import DATASET_METAINFO
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--out-dir', default='work_dirs/legends')
     p.add_argument(

@@ -1,40 +1,21 @@
 # Toy LIP (mmhumanparse.testing.make_toy_data / tools/make_toy_data.py):
 # LIP layout, 128 x 96 (h, w) images. For unit tests, CPU smoke training and
-# `make demo`; not a benchmark. Random scale 0.75-1.25, crop, flip.
+# `make demo`; not a benchmark. lip.py's pipelines at this size: random
+# scale 0.75-1.25, crop, flip (no rotation, no photometric distortion);
+# --tta: the test size with and without flip.
 _base_ = './lip.py'
 data_root = 'data/toy/LIP'
-crop_size = (128, 96)  # (h, w)
+crop_size = (128, 96)  # (h, w); mmcv scales below are (w, h)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(96, 128),  # (w, h)
-        ratio_range=(0.75, 1.25),
-        keep_ratio=True),
-    dict(type='mmseg.RandomCrop', crop_size=crop_size),
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='PackParsingInputs')
+    t for t in _base_.train_pipeline
+    if t.type not in ('mmseg.RandomRotate', 'mmseg.PhotoMetricDistortion')
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(96, 128), keep_ratio=True),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=None),
-    dict(
-        type='TestTimeAug',
-        transforms=[[dict(type='Resize', scale=(96, 128), keep_ratio=True)],
-                    [
-                        dict(type='HumanRandomFlip', prob=0.,
-                             direction='horizontal'),
-                        dict(type='HumanRandomFlip', prob=1.,
-                             direction='horizontal')
-                    ], [dict(type='LoadParsingAnnotations')],
-                    [dict(type='PackParsingInputs')]])
-]
+train_pipeline[2].update(scale=(96, 128), ratio_range=(0.75, 1.25))
+train_pipeline[3].crop_size = crop_size  # RandomCrop
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = (96, 128)
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,

@@ -8,17 +8,11 @@
 # `final_upsample` (see configs/c_dlinknet/README.md for the Table 1
 # ablation configs). Depth/width variants are short leaf configs (the small
 # ResNet-18 one: c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py).
+_base_ = './seg_data_preprocessor.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)  # 2 GPUs (Sec. 3.2)
-data_preprocessor = dict(
-    type='mmseg.SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
 model = dict(
     type='ParsingEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     backbone=dict(
         # mmseg ResNetV1c that also returns the stem (E1); same weights.
         type='ResNetV1cWithStem',
@@ -79,6 +73,7 @@ model = dict(
             loss_weight=1.0,
             avg_non_ignore=True)),
     train_cfg=dict(),
-    # flip=True adds the mirrored view with the left/right channel swap;
+    # flip=True: the mirrored view with the left/right channel swap;
     # flip_pairs=None takes them from the data samples' metainfo.
-    test_cfg=dict(mode='whole', flip=False, flip_pairs=None))
+    # (Sec. 3.2: "use flip for better performance")
+    test_cfg=dict(mode='whole', flip=True, flip_pairs=None))

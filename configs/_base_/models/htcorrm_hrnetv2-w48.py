@@ -5,14 +5,8 @@
 # the stride-16 branch, so the two stride-2 deconvolutions land on G1's 1/4.
 # Parsing is the main task; the leaf configs switch `main_task`, Eq. 4's
 # weights and (pose) the width W32.
+_base_ = './seg_data_preprocessor.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)
-data_preprocessor = dict(
-    type='mmseg.SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
 # Sec. 3.2: Gaussian heatmaps, sigma 2 heatmap pixels; heatmaps at 1/4
 codec = dict(
     type='PoseHeatmapCodec',
@@ -21,7 +15,8 @@ codec = dict(
     sigma=2)
 model = dict(
     type='MultiTaskEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    # 384 x 384 inputs (Sec. 4.2), as the codec
+    data_preprocessor=dict(_base_.data_preprocessor, size=(384, 384)),
     backbone=dict(
         type='mmseg.HRNet',
         norm_cfg=norm_cfg,

@@ -11,6 +11,7 @@ codec = dict(
     heatmap_size=(24, 32),
     sigma=2)
 model = dict(
+    data_preprocessor=dict(size=(128, 96)),  # (h, w), as the codec
     backbone=dict(
         depth=18,
         stem_channels=16,

@@ -4,18 +4,12 @@
 # S3). Per-stage channels / dilations / strides: see
 # mmhumanparse/models/backbones/lipnet.py. 4.02 M parameters with 20 classes
 # (paper Table 1: 3.97 M).
+_base_ = './seg_data_preprocessor.py'
 norm_cfg = dict(type='BN', requires_grad=True)
-data_preprocessor = dict(
-    type='mmseg.SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
 model = dict(
     # the flip test with left/right swap is one test_cfg switch away
     type='ParsingEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     pretrained=None,  # the paper trains from scratch
     backbone=dict(
         type='LIPNet',

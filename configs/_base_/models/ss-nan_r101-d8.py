@@ -6,17 +6,11 @@
 # (Sec. 3.2: 512 x 3 x 3 then N_S x 3 x 3 convs, softmax over scales).
 # Parsing loss only (the first training stage, Sec. 4.1); the fine-tuning
 # configs add the joint loss (`decode_head.loss_joint`, Eq. 4).
+_base_ = './seg_data_preprocessor.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)
-data_preprocessor = dict(
-    type='mmseg.SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
 model = dict(
     type='MultiScaleEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     scales=(0.5, 0.75, 1.0),  # Sec. 3.1
     aggregation=dict(
         type='NeuralAggregation', channels=512, shared_scorer=False),

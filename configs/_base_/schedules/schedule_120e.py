@@ -5,13 +5,13 @@
 # one epoch is 1904 iterations, 120 epochs ~ 228.5k iterations.
 optimizer = dict(type='SGD', lr=0.002, momentum=0.9, weight_decay=0.0005)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+# no `end`: mmengine's Runner ends the poly decay with the train loop
 param_scheduler = [
     dict(
         type='PolyLR',
         eta_min=0.0,
         power=0.9,
         begin=0,
-        end=120,
         by_epoch=True,
         convert_to_iter_based=True)
 ]

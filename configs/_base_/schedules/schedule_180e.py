@@ -3,14 +3,4 @@
 _base_ = './schedule_120e.py'
 optimizer = dict(lr=1e-3)
 optim_wrapper = dict(optimizer=optimizer)
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=180,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
 train_cfg = dict(max_epochs=180)

@@ -3,15 +3,5 @@
 # lr divided by 10 at 52.5k and 62.5k.
 _base_ = './schedule_3x.py'
 train_cfg = dict(max_iters=67500, val_interval=7500)
-param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-        end=500),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=67500,
-        by_epoch=False,
-        milestones=[52500, 62500],
-        gamma=0.1)
-]
+param_scheduler = _base_.param_scheduler
+param_scheduler[1].update(end=67500, milestones=[52500, 62500])  # MultiStepLR

@@ -9,12 +9,5 @@ optim_wrapper = dict(
         lr=0.005,
         betas=(0.9, 0.999),
         weight_decay=0.0))
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=20000,
-        by_epoch=False)
-]
+param_scheduler = _base_.param_scheduler
+param_scheduler[0].eta_min = 0.0  # PolyLR

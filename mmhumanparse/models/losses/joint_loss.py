@@ -2,16 +2,17 @@
 from typing import Sequence
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmhumanparse.codecs import JointCenterCodec
 from mmhumanparse.registry import MODELS
 
+from .named_loss import NamedLoss
+
 
 @MODELS.register_module()
-class SSJointLoss(nn.Module):
+class SSJointLoss(NamedLoss):
     """Distance between predicted and labelled joint centres.
 
     "Self-Supervised Neural Aggregation Networks for Human Parsing"
@@ -50,16 +51,9 @@ class SSJointLoss(nn.Module):
                  loss_weight: float = 1.0,
                  ignore_index: int = 255,
                  loss_name: str = 'loss_joint') -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         self.codec = JointCenterCodec(joint_groups)
-        self.loss_weight = loss_weight
         self.ignore_index = ignore_index
-        self._loss_name = loss_name
-
-    @property
-    def loss_name(self) -> str:
-        """Name of the loss in loss dicts."""
-        return self._loss_name
 
     def forward(self, seg_logits: Tensor, seg_label: Tensor) -> Tensor:
         """L_joint of a batch.

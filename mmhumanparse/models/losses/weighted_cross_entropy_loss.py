@@ -2,15 +2,16 @@
 from typing import Optional, Sequence
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmhumanparse.registry import MODELS
 
+from .named_loss import NamedLoss
+
 
 @MODELS.register_module()
-class WeightedCrossEntropyLoss(nn.Module):
+class WeightedCrossEntropyLoss(NamedLoss):
     """Pixel cross entropy with class weights, averaged over the weights of
     the non-ignored pixels (``F.cross_entropy(weight=...)``'s mean).
 
@@ -35,7 +36,7 @@ class WeightedCrossEntropyLoss(nn.Module):
                  loss_weight: float = 1.0,
                  avg_non_ignore: bool = True,
                  loss_name: str = 'loss_weighted_ce') -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         if not avg_non_ignore:
             raise ValueError('WeightedCrossEntropyLoss averages over '
                              'non-ignored pixels only (avg_non_ignore=True)')
@@ -45,13 +46,7 @@ class WeightedCrossEntropyLoss(nn.Module):
         self.register_buffer('class_weight',
                              torch.tensor([float(w) for w in class_weight]),
                              persistent=False)
-        self.loss_weight = loss_weight
         self.avg_non_ignore = avg_non_ignore
-        self._loss_name = loss_name
-
-    @property
-    def loss_name(self) -> str:
-        return self._loss_name
 
     def forward(self,
                 cls_score: Tensor,

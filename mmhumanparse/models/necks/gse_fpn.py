@@ -3,7 +3,7 @@
 "Renovating Parsing R-CNN for Accurate Multiple Human Parsing"
 (arXiv:2009.09447), Sec. 3.3 and Fig. 3.
 """
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -12,6 +12,19 @@ from mmdet.models.roi_heads.mask_heads import FusedSemanticHead
 from torch import Tensor
 
 from mmhumanparse.registry import MODELS
+
+# the paper's semantic head (Sec. 3.3): P2-P6 in, four 3x3 convs with GN,
+# per-pixel CE on the C part classes weighted lambda_s = 2.0 (Table 4)
+PAPER_SEMANTIC_HEAD = dict(
+    num_ins=5,
+    num_convs=4,
+    num_classes=20,
+    norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
+    loss_seg=dict(
+        type='mmdet.CrossEntropyLoss',
+        ignore_index=255,
+        loss_weight=2.0,
+        avg_non_ignore=True))
 
 
 @MODELS.register_module()
@@ -25,28 +38,19 @@ class GSESemanticHead(FusedSemanticHead):
     has no extra embedding conv, so ``conv_embedding`` is the identity.
 
     Args:
-        num_ins (int): number of pyramid levels.
         in_channels (int): channels of the levels (256).
         conv_out_channels (int): channels of the semantic feature; must equal
             ``in_channels`` (it is added back to the levels).
-        num_classes (int): part classes C incl. background.
-        loss_seg (dict): per-pixel CE, weight lambda_s = 2.0 (Table 4).
-        Others as ``FusedSemanticHead``.
+        **kwargs: ``FusedSemanticHead`` arguments but ``fusion_level``
+            (always 0), over :data:`PAPER_SEMANTIC_HEAD`: ``num_ins`` (5
+            pyramid levels), ``num_convs`` (4), ``num_classes`` (C incl.
+            background, 20), ``norm_cfg`` (GN, 32 groups) and ``loss_seg``
+            (per-pixel CE, weight lambda_s = 2.0).
     """
 
     def __init__(self,
-                 num_ins: int = 5,
                  in_channels: int = 256,
                  conv_out_channels: int = 256,
-                 num_convs: int = 4,
-                 num_classes: int = 20,
-                 norm_cfg: Optional[dict] = dict(
-                     type='GN', num_groups=32, requires_grad=True),
-                 loss_seg: dict = dict(
-                     type='mmdet.CrossEntropyLoss',
-                     ignore_index=255,
-                     loss_weight=2.0,
-                     avg_non_ignore=True),
                  **kwargs) -> None:
         if conv_out_channels != in_channels:
             raise ValueError(
@@ -54,15 +58,10 @@ class GSESemanticHead(FusedSemanticHead):
                 f'must equal in_channels ({in_channels}), the semantic '
                 'feature is added to every pyramid level')
         super().__init__(
-            num_ins=num_ins,
             fusion_level=0,
-            num_convs=num_convs,
             in_channels=in_channels,
             conv_out_channels=conv_out_channels,
-            num_classes=num_classes,
-            norm_cfg=norm_cfg,
-            loss_seg=loss_seg,
-            **kwargs)
+            **dict(PAPER_SEMANTIC_HEAD, **kwargs))
         self.conv_embedding = nn.Identity()
 
     def loss(self, mask_preds: Tensor, labels: Tensor) -> Tensor:

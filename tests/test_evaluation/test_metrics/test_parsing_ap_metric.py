@@ -54,6 +54,16 @@ def multi_person_samples(num=7, seed=0):
     return samples, raw
 
 
+def as_data_element(sample: dict, cls=BaseDataElement):
+    """A sample of :func:`multi_person_samples` as a data element of
+    ``cls`` (what a model's test_step returns)."""
+    element = cls(metainfo=dict(img_path=sample['img_path']))
+    element.pred_instances = InstanceData(**sample['pred_instances'])
+    element.gt_instances = InstanceData(**sample['gt_instances'])
+    element.gt_sem_seg = PixelData(**sample['gt_sem_seg'])
+    return element
+
+
 def run_metric(metric, samples, batch=2):
     for i in range(0, len(samples), batch):
         metric.process({}, samples[i:i + batch])
@@ -172,13 +182,7 @@ def test_parsing_ap_metric_data_elements_and_dataset_meta():
     as_dicts = ParsingAPMetric()
     as_dicts.dataset_meta = dict(classes=tuple(f'c{i}' for i in range(K)))
     out = run_metric(as_dicts, samples)
-    elements = []
-    for s in samples:
-        e = BaseDataElement(metainfo=dict(img_path=s['img_path']))
-        e.pred_instances = InstanceData(**s['pred_instances'])
-        e.gt_instances = InstanceData(**s['gt_instances'])
-        e.gt_sem_seg = PixelData(**s['gt_sem_seg'])
-        elements.append(e)
+    elements = [as_data_element(s) for s in samples]
     as_elements = ParsingAPMetric(num_parts=K)
     assert run_metric(as_elements, elements) == out
 
@@ -326,13 +330,7 @@ def test_through_mmengine_evaluator_with_det_samples():
 
     samples, _ = multi_person_samples(num=4, seed=5)
     expected = run_metric(ParsingAPMetric(num_parts=K), samples)
-    det = []
-    for s in samples:
-        d = DetDataSample(metainfo=dict(img_path=s['img_path']))
-        d.pred_instances = InstanceData(**s['pred_instances'])
-        d.gt_instances = InstanceData(**s['gt_instances'])
-        d.gt_sem_seg = PixelData(**s['gt_sem_seg'])
-        det.append(d)
+    det = [as_data_element(s, DetDataSample) for s in samples]
     evaluator = Evaluator(
         dict(type='mmhumanparse.ParsingAPMetric', num_parts=K))
     evaluator.process(det[:2])

@@ -4,6 +4,7 @@ training (slow) and use from a stock mmdet config."""
 import copy
 import glob
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from mmengine.structures import InstanceData, PixelData
 from mmhumanparse.models.detectors.parsing_rcnn import (combine_semantic,
                                                         paint_parsings)
 from mmhumanparse.registry import DATASETS, MODELS
+from mmhumanparse.testing.det_samples import persons_det_sample
 from mmhumanparse.testing.toy_cihp import cihp_config, write_cihp_coco
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
@@ -55,21 +57,9 @@ def hand_made_batch(num_parts: int, size: int = 64) -> dict:
     parsings[0, 8:56, 6:28] = 1
     parsings[0, 30:56, 6:28] = num_parts - 1
     parsings[1, 4:60, 34:60] = 2
-    sample = DetDataSample(
-        metainfo=dict(
-            img_shape=(size, size),
-            ori_shape=(size, size),
-            scale_factor=(1., 1.),
-            flip=False,
-            flip_direction=None))
-    sample.gt_instances = InstanceData(
-        bboxes=torch.tensor([[6., 8., 28., 56.], [34., 4., 60., 60.]]),
-        labels=torch.zeros(2, dtype=torch.long),
-        parsings=parsings)
-    sample.gt_sem_seg = PixelData(sem_seg=parsings.max(0)[0][None])
     return dict(
         inputs=[torch.randint(0, 255, (3, size, size), dtype=torch.uint8)],
-        data_samples=[sample])
+        data_samples=[persons_det_sample(parsings)])
 
 
 def flat_losses(losses: dict) -> dict:
@@ -367,69 +357,25 @@ def test_toy_config_learns_toy_cihp(tmp_path):
 # --------------------------------------------------------------------------
 # a stock mmdet config + custom_imports (configs/rp_rcnn/README.md)
 # --------------------------------------------------------------------------
-STOCK = '''
-_base_ = 'mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py'
-custom_imports = dict(imports=['mmhumanparse'], allow_failed_imports=False)
-model = dict(
-    type='mmhumanparse.ParsingRCNN',
-    roi_head=dict(
-        _delete_=True,
-        type='mmhumanparse.ParsingRoIHead',
-        bbox_roi_extractor=dict(
-            type='SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
-            out_channels=256,
-            featmap_strides=[4, 8, 16, 32]),
-        bbox_head=dict(
-            type='Shared2FCBBoxHead',
-            in_channels=256,
-            fc_out_channels=1024,
-            roi_feat_size=7,
-            num_classes=1,
-            bbox_coder=dict(
-                type='DeltaXYWHBBoxCoder',
-                target_means=[0., 0., 0., 0.],
-                target_stds=[0.1, 0.1, 0.2, 0.2]),
-            loss_cls=dict(type='CrossEntropyLoss', loss_weight=1.0),
-            loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
-        parsing_roi_extractor=dict(
-            type='SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=32, sampling_ratio=2),
-            out_channels=256,
-            featmap_strides=[4]),
-        parsing_head=dict(type='mmhumanparse.GCEHead', num_classes=20)),
-    train_cfg=dict(rcnn=dict(max_parsing_rois_per_img=16)))
-dataset_type = 'mmhumanparse.CIHPInstanceDataset'
-data_root = 'data/CIHP/'
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='mmhumanparse.LoadMultiPersonAnnotations', with_mask=False),
-    dict(type='mmhumanparse.HumanDetResize', scale=(1333, 800),
-         keep_ratio=True),
-    dict(type='mmhumanparse.HumanDetRandomFlip', prob=0.5),
-    dict(type='mmhumanparse.PackParsingDetInputs')
-]
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/cihp_train.json',
-        data_prefix=dict(img='instance-level_human_parsing/Training/Images'),
-        global_seg_dir='instance-level_human_parsing/Training/Category_ids',
-        filter_cfg=dict(filter_empty_gt=True),
-        pipeline=train_pipeline))
-'''
+def readme_stock_config() -> str:
+    """The python block of configs/rp_rcnn/README.md that builds on a stock
+    mmdet config (the one with ``custom_imports``)."""
+    with open(osp.join(REPO, 'configs/rp_rcnn/README.md')) as f:
+        blocks = re.findall(r'^```python\n(.*?)^```', f.read(), re.M | re.S)
+    found = [b for b in blocks if 'custom_imports' in b]
+    assert len(found) == 1, f'{len(found)} stock-mmdet blocks in the README'
+    return found[0]
 
 
 def test_stock_mmdet_config_trains_two_iterations(toy_cihp, tmp_path):
-    """The README's stock-mmdet config, run as mmdet's tools/train.py does
-    (Runner.from_cfg) for two iterations on toy CIHP."""
+    """The README's stock-mmdet config (read from the README), run as
+    mmdet's tools/train.py does (Runner.from_cfg) for two iterations on toy
+    CIHP."""
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner
     root, anns = toy_cihp
     path = tmp_path / 'parsing-rcnn_stock-mmdet.py'
-    path.write_text(STOCK)
+    path.write_text(readme_stock_config())
     cfg = Config.fromfile(str(path))
     assert cfg.default_scope == 'mmdet'
     cfg.work_dir = str(tmp_path / 'work')

@@ -30,9 +30,10 @@ def _inputs(n=2, size=64):
 def test_shapes_and_layout():
     neck = _neck()
     outs, logits = neck.forward_semantic(_inputs())
-    assert [tuple(o.shape) for o in outs] == [(2, 16, 16, 16), (2, 16, 8, 8),
-                                             (2, 16, 4, 4), (2, 16, 2, 2),
-                                             (2, 16, 1, 1)]  # S2-S6
+    assert [tuple(o.shape) for o in outs] == [  # S2-S6
+        (2, 16, 16, 16), (2, 16, 8, 8), (2, 16, 4, 4), (2, 16, 2, 2),
+        (2, 16, 1, 1)
+    ]
     assert logits.shape == (2, 5, 16, 16)  # C classes at P2 (1/4)
     assert len(neck(_inputs())) == 5
     head = neck.semantic_head
@@ -87,3 +88,20 @@ def test_stack_sem_seg_and_bad_width():
             dict(
                 type='GSESemanticHead', in_channels=16,
                 conv_out_channels=8))
+
+
+def test_semantic_head_paper_defaults_and_overrides():
+    head = MODELS.build(dict(type='GSESemanticHead'))
+    assert head.fusion_level == 0 and head.num_ins == 5
+    assert head.in_channels == head.conv_out_channels == 256
+    assert len(head.convs) == 4 and head.num_classes == 20
+    assert all(c.norm_name == 'gn' and c.gn.num_groups == 32
+               for c in head.convs)
+    assert head.criterion.loss_weight == 2.0  # lambda_s, Table 4
+    assert head.criterion.ignore_index == 255
+    assert head.criterion.avg_non_ignore
+    # an argument replaces its default only
+    head = MODELS.build(dict(type='GSESemanticHead', num_convs=2))
+    assert len(head.convs) == 2 and head.num_classes == 20
+    with pytest.raises(TypeError, match='fusion_level'):
+        MODELS.build(dict(type='GSESemanticHead', fusion_level=1))

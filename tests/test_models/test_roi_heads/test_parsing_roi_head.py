@@ -1,83 +1,45 @@
 """ParsingRoIHead: box + parsing branch losses, RoI picking, S2-only parsing
 features, predictions pasted at the original size."""
+import copy
+import functools
+import os.path as osp
 from types import SimpleNamespace
 
 import torch
-from mmdet.structures import DetDataSample
-from mmengine.config import ConfigDict
+from mmengine.config import Config
 from mmengine.structures import InstanceData
 
 from mmhumanparse.registry import MODELS
+from mmhumanparse.testing.det_samples import persons_det_sample
 
-W = 16
-GN = dict(type='GN', num_groups=4, requires_grad=True)
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+TOY = osp.join(REPO, 'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
+
+
+@functools.lru_cache()
+def _toy_model_cfg():
+    return Config.fromfile(TOY).model
+
+
+W = _toy_model_cfg().roi_head.bbox_roi_extractor.out_channels  # FPN width
 
 
 def roi_head_cfg(num_parts=5, with_iou=True, max_rois=4):
-    cfg = dict(
-        type='ParsingRoIHead',
-        bbox_roi_extractor=dict(
-            type='mmdet.SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
-            out_channels=W,
-            featmap_strides=[4, 8, 16, 32]),
-        bbox_head=dict(
-            type='mmdet.Shared2FCBBoxHead',
-            in_channels=W,
-            fc_out_channels=32,
-            roi_feat_size=7,
-            num_classes=1,
-            bbox_coder=dict(
-                type='mmdet.DeltaXYWHBBoxCoder',
-                target_means=[0., 0., 0., 0.],
-                target_stds=[0.1, 0.1, 0.2, 0.2]),
-            cls_predictor_cfg=dict(type='mmdet.Linear'),
-            reg_predictor_cfg=dict(type='mmdet.Linear'),
-            loss_cls=dict(type='mmdet.CrossEntropyLoss', loss_weight=1.0),
-            loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
-        parsing_roi_extractor=dict(
-            type='mmdet.SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=8, sampling_ratio=2),
-            out_channels=W,
-            featmap_strides=[4]),
-        parsing_head=dict(
-            type='GCEHead',
-            num_classes=num_parts,
-            in_channels=W,
-            roi_feat_size=8,
-            aspp_channels=8,
-            aspp_dilations=(1, 2),
-            conv_out_channels=8,
-            num_convs=2,
-            norm_cfg=GN),
-        train_cfg=ConfigDict(
-            assigner=dict(
-                type='mmdet.MaxIoUAssigner',
-                pos_iou_thr=0.5,
-                neg_iou_thr=0.5,
-                min_pos_iou=0.5,
-                match_low_quality=True,
-                ignore_iof_thr=-1,
-                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
-            sampler=dict(
-                type='mmdet.RandomSampler',
-                num=32,
-                pos_fraction=0.25,
-                neg_pos_ub=-1,
-                add_gt_as_proposals=True),
-            max_parsing_rois_per_img=max_rois,
-            pos_weight=-1),
-        test_cfg=ConfigDict(
-            score_thr=0.0,
-            nms=dict(type='nms', iou_threshold=0.5),
-            max_per_img=5))
+    """The toy RP R-CNN config's RoI head with its rcnn train / test
+    settings: ``num_parts`` part classes, at most ``max_rois`` parsing RoIs
+    per image, every box (at most 5) kept at test time."""
+    model = copy.deepcopy(_toy_model_cfg())
+    cfg = model.roi_head
+    cfg.parsing_head.num_classes = num_parts
     if with_iou:
-        cfg['parsing_iou_head'] = dict(
-            type='ParsingIoUHead',
-            num_classes=num_parts,
-            in_channels=8,
-            conv_out_channels=8,
-            fc_out_channels=16)
+        cfg.parsing_iou_head.num_classes = num_parts
+    else:
+        cfg.parsing_iou_head = None
+    cfg.train_cfg = model.train_cfg.rcnn
+    cfg.train_cfg.max_parsing_rois_per_img = max_rois
+    cfg.test_cfg = model.test_cfg.rcnn
+    cfg.test_cfg.update(score_thr=0.0, max_per_img=5)
     return cfg
 
 
@@ -92,17 +54,7 @@ def _sample(size=64):
     parsings[0, 8:40, 6:24] = 1
     parsings[0, 20:40, 6:24] = 2
     parsings[1, 12:60, 30:58] = 3
-    s = DetDataSample(
-        metainfo=dict(
-            img_shape=(size, size),
-            ori_shape=(size, size),
-            scale_factor=(1., 1.),
-            batch_input_shape=(size, size)))
-    s.gt_instances = InstanceData(
-        bboxes=torch.tensor([[6., 8., 24., 40.], [30., 12., 58., 60.]]),
-        labels=torch.zeros(2, dtype=torch.long),
-        parsings=parsings)
-    return s
+    return persons_det_sample(parsings)
 
 
 def _proposals(sample, num=30):

@@ -15,16 +15,16 @@ from mmengine import Config
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mmhumanparse.structures.flip import (flip_permutation,
-                                          swap_flip_channels)
 from mmhumanparse.registry import MODELS
+from mmhumanparse.structures.flip import flip_permutation, swap_flip_channels
 from mmhumanparse.utils import register_all_modules
 
 register_all_modules()
 
-CFG = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))), 'configs',
-    'c_dlinknet', 'c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+CFG = osp.join(REPO, 'configs', 'c_dlinknet',
+               'c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
 NUM_CLASSES = 4
 PAIRS = [(1, 2)]  # 1: left arm, 2: right arm; 3 (hat) has no partner
 LABEL = torch.tensor([[0, 1, 1, 0, 3, 2],
@@ -80,6 +80,25 @@ def _sample(flip=False, pairs=PAIRS):
     return s
 
 
+def _tta(module=None, flip_pairs=None):
+    """ParsingTTAModel around ``module`` (default: a model without flip)."""
+    return MODELS.build(
+        dict(
+            type='ParsingTTAModel',
+            module=module if module is not None else _model(),
+            flip_pairs=flip_pairs))
+
+
+def _two_views(pairs=PAIRS):
+    """A test_step batch of one image in two views, as TestTimeAug +
+    HumanRandomFlip(prob=0 / 1) produce them: the second view's image is
+    mirrored, flip=True."""
+    img = _image()
+    return dict(
+        inputs=[[img], [img.flip(-1)]],
+        data_samples=[[_sample(False, pairs)], [_sample(True, pairs)]])
+
+
 def test_flip_permutation():
     assert flip_permutation(5, [(1, 2), (3, 4)]).tolist() == [0, 2, 1, 4, 3]
     with pytest.raises(ValueError, match='flip_pairs'):
@@ -121,18 +140,8 @@ def test_encoder_decoder_without_flip():
 
 @pytest.mark.parametrize('pairs_in', ['metainfo', 'argument'])
 def test_tta_model_swaps_flipped_views(pairs_in):
-    tta = MODELS.build(
-        dict(
-            type='ParsingTTAModel',
-            module=_model(flip=False),
-            flip_pairs=PAIRS if pairs_in == 'argument' else None))
-    pairs = PAIRS if pairs_in == 'metainfo' else None
-    img = _image()
-    # two views of one image, as TestTimeAug + HumanRandomFlip(prob=0 / 1)
-    # produce them: the second view's image is mirrored, flip=True.
-    data = dict(
-        inputs=[[img], [img.flip(-1)]],
-        data_samples=[[_sample(False, pairs)], [_sample(True, pairs)]])
+    tta = _tta(flip_pairs=PAIRS if pairs_in == 'argument' else None)
+    data = _two_views(PAIRS if pairs_in == 'metainfo' else None)
     pred = tta.test_step(data)[0]
     assert torch.equal(pred.pred_sem_seg.data[0], LABEL)
     assert torch.equal(pred.gt_sem_seg.data, LABEL[None])
@@ -140,13 +149,8 @@ def test_tta_model_swaps_flipped_views(pairs_in):
 
 
 def test_tta_model_needs_pairs_for_flipped_views():
-    tta = MODELS.build(dict(type='ParsingTTAModel', module=_model()))
-    img = _image()
-    data = dict(
-        inputs=[[img], [img.flip(-1)]],
-        data_samples=[[_sample(False, None)], [_sample(True, None)]])
     with pytest.raises(ValueError, match='flip pairs'):
-        tta.test_step(data)
+        _tta().test_step(_two_views(None))
 
 
 def test_encoder_decoder_config_pairs_beat_metainfo():
@@ -175,23 +179,14 @@ def test_flip_test_rejects_bad_pairs_naming_the_source():
     model = _model(flip=True, flip_pairs=[(1, 4)])  # 4 >= NUM_CLASSES
     with pytest.raises(ValueError, match=r'config.*\[0, 4\)'):
         model.predict(_image().float()[None], [_sample()])
-    tta = MODELS.build(dict(type='ParsingTTAModel', module=_model()))
-    img = _image()
     bad = [(1, 2), (2, 3)]
-    data = dict(
-        inputs=[[img], [img.flip(-1)]],
-        data_samples=[[_sample(False, bad)], [_sample(True, bad)]])
-    with pytest.raises(ValueError, match='ParsingTTAModel.*toy.jpg.*disjoint'):
-        tta.test_step(data)
+    with pytest.raises(ValueError,
+                       match='ParsingTTAModel.*toy.jpg.*disjoint'):
+        _tta().test_step(_two_views(bad))
 
 
 def test_tta_dataset_meta_fallback():
     module = _model()
     module.dataset_meta = dict(flip_pairs=PAIRS)
-    tta = MODELS.build(dict(type='ParsingTTAModel', module=module))
-    img = _image()
-    data = dict(
-        inputs=[[img], [img.flip(-1)]],
-        data_samples=[[_sample(False, None)], [_sample(True, None)]])
-    pred = tta.test_step(data)[0]
+    pred = _tta(module).test_step(_two_views(None))[0]
     assert torch.equal(pred.pred_sem_seg.data[0], LABEL)
