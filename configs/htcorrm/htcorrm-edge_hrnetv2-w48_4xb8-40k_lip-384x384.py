@@ -6,20 +6,9 @@
 # the parsing lr 1e-3 (momentum 0.9, weight decay 5e-4) is used instead.
 # Augmentation and test resizing as the parsing configs (Sec. 4.2).
 _base_ = ['./htcorrm-parsing_hrnetv2-w48_4xb8-180e_lip-384x384.py']
-edge_loss = dict(
-    _delete_=True,
-    type='WeightedCrossEntropyLoss',
-    avg_non_ignore=True,
-    class_weight=[1.0, 10.0])  # rare edge pixels weigh more
-model = dict(
-    decode_head=dict(
-        main_task='edge',
-        num_classes=2,
-        # Eq. 4, edge main: L_b(O_m) + 0.08 L_p + 200 L_k + 1 L_b
-        loss_decode=dict(edge_loss, loss_weight=1.0),
-        loss_parsing=dict(loss_weight=0.08),
-        loss_pose=dict(loss_weight=200.0),
-        loss_edge=dict(edge_loss, loss_weight=1.0)))
+# Eq. 4, edge main: L_b(O_m) + 0.08 L_p + 200 L_k + 1 L_b (the model base's
+# edge_main; CE with the rare edge pixels weighing 10x)
+model = dict(decode_head=_base_.edge_main)
 # GT edges of the original-size label map (EdgeMetric's gt_edge_map)
 test_pipeline = _base_.test_pipeline
 test_pipeline.insert(-1, dict(type='GenerateEdge', edge_width=3))

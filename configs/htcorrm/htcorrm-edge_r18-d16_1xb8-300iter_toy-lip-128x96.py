@@ -2,19 +2,7 @@
 # parsing toy config). Eq. 4 weights of edge main (Sec. 4.2): alpha=0.08,
 # beta=200, gamma=1; ODS / OIS on the toy val split.
 _base_ = ['./htcorrm-parsing_r18-d16_1xb8-300iter_toy-lip-128x96.py']
-edge_loss = dict(
-    _delete_=True,
-    type='WeightedCrossEntropyLoss',
-    avg_non_ignore=True,
-    class_weight=[1.0, 10.0])
-model = dict(
-    decode_head=dict(
-        main_task='edge',
-        num_classes=2,
-        loss_decode=dict(edge_loss, loss_weight=1.0),
-        loss_parsing=dict(loss_weight=0.08),
-        loss_pose=dict(loss_weight=200.0),
-        loss_edge=dict(edge_loss, loss_weight=1.0)))
+model = dict(decode_head=_base_.edge_main)
 # GT edges of the original-size label map (EdgeMetric's gt_edge_map)
 test_pipeline = _base_.test_pipeline
 test_pipeline.insert(-1, dict(type='GenerateEdge', edge_width=1))

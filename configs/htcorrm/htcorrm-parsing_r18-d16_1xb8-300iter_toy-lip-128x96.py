@@ -6,16 +6,9 @@ _base_ = [
     '../_base_/segmentor_runtime.py',
     '../_base_/schedules/schedule_adamw_300iter.py'
 ]
-crop_size = (128, 96)  # (h, w)
-# the pose heatmap codec, shared by GeneratePoseHeatmaps and the head
-codec = dict(
-    type='PoseHeatmapCodec',
-    input_size=(96, 128),  # (w, h)
-    heatmap_size=(24, 32),
-    sigma=2)
-data_preprocessor = dict(size=crop_size)
-model = dict(
-    data_preprocessor=data_preprocessor, decode_head=dict(codec=codec))
+# the model base's pose heatmap codec (128 x 96 inputs, as toy_lip.py),
+# shared with GeneratePoseHeatmaps
+codec = _base_.codec
 # toy_lip.py's pipeline with the keypoint-aware crop, padding to 128 x 96
 # and the targets of the auxiliary encoders (edges 1 pixel wide)
 train_pipeline = _base_.train_pipeline
@@ -27,10 +20,14 @@ train_pipeline[-1:-1] = [
     dict(type='GenerateEdge', edge_width=1),
     dict(type='GeneratePoseHeatmaps', codec=codec)
 ]
+# both splits with their pose csv (the pose-main toy config scores PCKh)
 train_dataloader = dict(
     dataset=dict(
         pose_file='TrainVal_pose_annotations/lip_train_set.csv',
         pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(pose_file='TrainVal_pose_annotations/lip_val_set.csv'))
+test_dataloader = val_dataloader
 
 default_hooks = dict(
     logger=dict(interval=20, log_metric_by_epoch=False),

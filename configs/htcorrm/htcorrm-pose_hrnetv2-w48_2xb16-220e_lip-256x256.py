@@ -19,21 +19,15 @@ codec = dict(
 data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor,
+    # Eq. 4, pose main: L_k(O_m) + 0.001 L_p + 1 L_k + 0.0025 L_b
     decode_head=dict(
-        main_task='pose',
-        num_classes=16,
+        _base_.pose_main,
         channels=48,  # Sec. 4.2: 48 x 64 x 64
         aspp_channels=48,
         edge_channels=48,
         hnl_channels=48,
         chunk_size=None,  # L = 4096: the dense affinity is small enough
-        codec=codec,
-        # Eq. 4, pose main: L_k(O_m) + 0.001 L_p + 1 L_k + 0.0025 L_b
-        loss_decode=dict(
-            _delete_=True, type='mmdet.MSELoss', loss_weight=1.0),
-        loss_parsing=dict(loss_weight=0.001),
-        loss_pose=dict(loss_weight=1.0),
-        loss_edge=dict(loss_weight=0.0025)))
+        codec=codec))
 
 # lip_384x384.py's pipeline at 256 x 256 with the pose ranges of Sec. 4.2
 train_pipeline = _base_.train_pipeline

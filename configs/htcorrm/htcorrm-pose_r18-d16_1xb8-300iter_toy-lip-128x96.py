@@ -2,15 +2,7 @@
 # config). Eq. 4 weights of pose main (Sec. 4.2): alpha=0.001, beta=1,
 # gamma=0.0025; PCKh on the toy val split.
 _base_ = ['./htcorrm-parsing_r18-d16_1xb8-300iter_toy-lip-128x96.py']
-model = dict(
-    decode_head=dict(
-        main_task='pose',
-        num_classes=16,
-        loss_decode=dict(
-            _delete_=True, type='mmdet.MSELoss', loss_weight=1.0),
-        loss_parsing=dict(loss_weight=0.001),
-        loss_pose=dict(loss_weight=1.0),
-        loss_edge=dict(loss_weight=0.0025)))
+model = dict(decode_head=_base_.pose_main)
 # GT keypoints stay in original-image pixels (PCKhMetric): KeyMapper hides
 # them from the test Resize; no parsing labels are loaded
 test_pipeline = _base_.test_pipeline
@@ -20,10 +12,7 @@ test_pipeline[1] = dict(
     auto_remap=False,
     transforms=[test_pipeline[1]])
 del test_pipeline[2]
-val_dataloader = dict(
-    dataset=dict(
-        pose_file='TrainVal_pose_annotations/lip_val_set.csv',
-        pipeline=test_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(_delete_=True, type='PCKhMetric', thr=0.5)
 test_evaluator = val_evaluator

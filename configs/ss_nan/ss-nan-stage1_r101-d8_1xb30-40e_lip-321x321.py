@@ -13,6 +13,11 @@ crop_size = (321, 321)  # (h, w), Sec. 3.1
 data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor, decode_head=dict(num_classes=20))
+# test and --tta at 321 x 321 (--tta adds the mirrored view)
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = (321, 321)
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 # Sec. 4.1 augmentation: random resize 0.6-1.4 and mirror (the left/right
 # labels swapped), crop to 321 x 321; no rotation or photometric distortion
 train_pipeline = [
@@ -21,11 +26,6 @@ train_pipeline = [
 ]
 train_pipeline[2].update(scale=(321, 321), ratio_range=(0.6, 1.4))
 train_pipeline[3].crop_size = crop_size  # RandomCrop
-# test and --tta at 321 x 321 (--tta adds the mirrored view)
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (321, 321)
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = test_pipeline[1:2]
 train_dataloader = dict(
     batch_size=30,  # Sec. 4.1
     sampler=dict(type='DefaultSampler', shuffle=True),

@@ -5,22 +5,14 @@
 # classes. Stage 2: ss-nan_r101-d8_1xb30-30e_ppp-321x321.py.
 _base_ = ['./ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321.py']
 # Only the dataset changes; its fields are those of ../_base_/datasets/ppp.py.
+model = dict(decode_head=dict(num_classes=7))
 dataset_type = 'PPPDataset'
 data_root = 'data/PASCAL-Person-Part'
-model = dict(decode_head=dict(num_classes=7))
-train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(
-            img_path='JPEGImages', seg_map_path='SegmentationPart'),
-        ann_file='list/train_id.txt'))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(
-            img_path='JPEGImages', seg_map_path='SegmentationPart'),
-        ann_file='list/val_id.txt'))
+ppp = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationPart'))
+train_dataloader = dict(dataset=dict(ppp, ann_file='list/train_id.txt'))
+val_dataloader = dict(dataset=dict(ppp, ann_file='list/val_id.txt'))
 test_dataloader = val_dataloader
 # 40 epochs: PPP has 1717 images / 30 = 58 iters per epoch.

@@ -4,14 +4,8 @@
 _base_ = ['./ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321.py']
 model = dict(
     backbone=dict(init_cfg=None),  # all weights come from load_from
-    decode_head=dict(
-        loss_joint=dict(
-            type='SSJointLoss',
-            # the nine joints (Sec. 3.3, Fig. 3), as LIP_METAINFO
-            # ['joint_groups'] in mmhumanparse/datasets/metainfo.py
-            joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ),
-                          (15, ), (16, ), (17, ), (18, ), (19, )],
-            loss_weight=1.0)))
+    # the nine LIP joints (Sec. 3.3, Fig. 3)
+    decode_head=dict(loss_joint=_base_.loss_joint))
 max_epochs = 30
 train_cfg = dict(max_epochs=max_epochs)
 load_from = ('work_dirs/ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321/'

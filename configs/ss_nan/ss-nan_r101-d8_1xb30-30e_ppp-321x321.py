@@ -9,9 +9,8 @@ model = dict(
     backbone=dict(init_cfg=None),  # all weights come from load_from
     decode_head=dict(
         loss_joint=dict(
-            type='SSJointLoss',
-            joint_groups=[(1, ), (2, ), (3, ), (4, ), (5, ), (6, )],
-            loss_weight=1.0)))
+            _base_.loss_joint,
+            joint_groups=[(1, ), (2, ), (3, ), (4, ), (5, ), (6, )])))
 max_epochs = 30
 train_cfg = dict(max_epochs=max_epochs)
 load_from = ('work_dirs/ss-nan-stage1_r101-d8_1xb30-40e_ppp-321x321/'

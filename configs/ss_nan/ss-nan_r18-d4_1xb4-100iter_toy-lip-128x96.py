@@ -2,14 +2,7 @@
 # L_SS-NAN = L_parsing * L_joint (Eq. 4, the nine LIP joints) on the
 # aggregate and every scale, 100 iterations, AdamW lr 5e-4 + poly.
 _base_ = ['./ss-nan-stage1_r18-d4_1xb4-200iter_toy-lip-128x96.py']
-model = dict(
-    decode_head=dict(
-        loss_joint=dict(
-            type='SSJointLoss',
-            # LIP_METAINFO['joint_groups'] (the nine joints, Sec. 3.3)
-            joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ),
-                          (15, ), (16, ), (17, ), (18, ), (19, )],
-            loss_weight=1.0)))
+model = dict(decode_head=dict(loss_joint=_base_.loss_joint))
 max_iters = 100
 optim_wrapper = dict(optimizer=dict(lr=0.0005))
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)

@@ -15,19 +15,14 @@ def tiny_lip_config(lip_root: str, max_iters: int = 4,
 _base_ = ["{base}/datasets/lip.py", "{base}/segmentor_runtime.py"]
 data_root = "{lip_root}"
 crop_size = (64, 48)
+load_img = dict(type='LoadImageFromFile')
+load_ann = dict(type='LoadParsingAnnotations')
+resize = dict(type='Resize', scale=(48, 64), keep_ratio=False)
+pack = dict(type='PackParsingInputs')
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='Resize', scale=(48, 64), keep_ratio=False),
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='PackParsingInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(48, 64), keep_ratio=False),
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
+    load_img, load_ann, resize, dict(type='HumanRandomFlip', prob=0.5), pack]
+# labels loaded after the resize: scored at the original size
+test_pipeline = [load_img, resize, load_ann, pack]
 train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(num_workers=0, persistent_workers=False,

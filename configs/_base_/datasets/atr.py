@@ -1,69 +1,25 @@
-# ATR, single-person parsing, 18 classes.
+# ATR, single-person parsing, 18 classes: lip.py's pipelines and loaders at
+# 512 x 512, scored with mIoU and the ATR columns.
 # Layout: see docs/data_conventions.md. Prepare: docs/datasets.md.
+_base_ = './lip.py'
 dataset_type = 'ATRDataset'
 data_root = 'data/ATR'
 crop_size = (512, 512)  # (h, w)
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadParsingAnnotations'),
-    dict(
-        type='RandomResize',
-        scale=(512, 512),
-        ratio_range=(0.5, 1.5),
-        keep_ratio=True),
-    dict(type='mmseg.RandomRotate', prob=0.5, degree=30, seg_pad_val=255),
-    dict(type='mmseg.RandomCrop', crop_size=crop_size),
-    dict(type='HumanRandomFlip', prob=0.5),
-    dict(type='mmseg.PhotoMetricDistortion'),
-    dict(type='PackParsingInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(512, 512), keep_ratio=True),
-    # annotations are loaded after resizing: predictions are scored at the
-    # original size (mmseg resizes logits back to ori_shape).
-    dict(type='LoadParsingAnnotations'),
-    dict(type='PackParsingInputs')
-]
-img_ratios = [0.75, 1.0, 1.25]
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=None),
-    dict(
-        type='TestTimeAug',
-        transforms=[[
-            dict(type='Resize', scale_factor=r, keep_ratio=True)
-            for r in img_ratios
-        ],
-                    [
-                        dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
-                        dict(type='HumanRandomFlip', prob=1., direction='horizontal')
-                    ], [dict(type='LoadParsingAnnotations')],
-                    [dict(type='PackParsingInputs')]])
-]
+train_pipeline = _base_.train_pipeline
+train_pipeline[2].scale = (512, 512)  # RandomResize
+train_pipeline[4].crop_size = crop_size  # RandomCrop
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = (512, 512)  # Resize
+# the same list file names as LIP; images and labels in one folder each
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-        ann_file='train_id.txt',
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(
-            img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-        ann_file='val_id.txt',
-        pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], pipeline=test_pipeline))
 test_dataloader = val_dataloader
 # mIoU and the ATR columns (accuracy, precision, recall, F-1; keys
 # prefixed 'ATR/' so that both metrics' aAcc can coexist)

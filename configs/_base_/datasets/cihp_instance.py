@@ -5,31 +5,25 @@
 _base_ = './multi-person_instance.py'
 dataset_type = 'CIHPInstanceDataset'
 data_root = 'data/CIHP/'
+# per split: the COCO-style json of tools/dataset_converters/cihp2coco.py,
+# the images and the global part maps of CIHP's own folders
 split_dirs = dict(
     train='instance-level_human_parsing/Training',
     val='instance-level_human_parsing/Validation')
-train_dataloader = dict(
-    dataset=dict(
+split_datasets = {
+    split: dict(
         type=dataset_type,
         data_root=data_root,
-        ann_file='annotations/cihp_train.json',
-        data_prefix=dict(img=split_dirs['train'] + '/Images'),
-        global_seg_dir=split_dirs['train'] + '/Category_ids'))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/cihp_val.json',
-        data_prefix=dict(img=split_dirs['val'] + '/Images'),
-        global_seg_dir=split_dirs['val'] + '/Category_ids'))
+        ann_file=f'annotations/cihp_{split}.json',
+        data_prefix=dict(img=f'{folder}/Images'),
+        global_seg_dir=f'{folder}/Category_ids')
+    for split, folder in split_dirs.items()
+}
+train_dataloader = dict(dataset=split_datasets['train'])
+val_dataloader = dict(dataset=split_datasets['val'])
 test_dataloader = val_dataloader
-# AP^p_50 / AP^p_vol / PCP_50 and mIoU of the combined map (pred_sem_seg),
-# plus person-box AP from mmdet's CocoMetric.
-val_evaluator = [
-    dict(type='ParsingAPMetric', num_parts=20),
-    dict(
-        type='mmdet.CocoMetric',
-        ann_file=data_root + 'annotations/cihp_val.json',
-        metric='bbox')
-]
+# multi-person_instance.py's metrics on the 20 CIHP parts
+val_evaluator = _base_.val_evaluator
+val_evaluator[0].num_parts = 20  # ParsingAPMetric
+val_evaluator[1].ann_file = data_root + 'annotations/cihp_val.json'
 test_evaluator = val_evaluator

@@ -6,6 +6,8 @@
 _base_ = './multi-person_instance.py'
 dataset_type = 'MHPv2Dataset'
 data_root = 'data/MHP/'
+# per split: the json of tools/dataset_converters/mhp2coco.py and the
+# images; part maps are read through the json
 train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
@@ -14,16 +16,11 @@ train_dataloader = dict(
         data_prefix=dict(img='LV-MHP-v2/train/images')))
 val_dataloader = dict(
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
+        train_dataloader['dataset'],
         ann_file='annotations/mhp_val.json',
         data_prefix=dict(img='LV-MHP-v2/val/images')))
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(type='ParsingAPMetric', num_parts=59),
-    dict(
-        type='mmdet.CocoMetric',
-        ann_file=data_root + 'annotations/mhp_val.json',
-        metric='bbox')
-]
+val_evaluator = _base_.val_evaluator
+val_evaluator[0].num_parts = 59  # ParsingAPMetric
+val_evaluator[1].ann_file = data_root + 'annotations/mhp_val.json'
 test_evaluator = val_evaluator

@@ -1,8 +1,8 @@
 # Pipelines, loaders and flip TTA shared by the multi-person parsing dataset
 # bases (mmdet pipeline): cihp_instance.py and mhp-v2_instance.py set the
-# dataset, its files and the evaluator. Sizes (arXiv:2009.09447 Sec. 4.1):
-# short side sampled from [512, 864], long side <= 1400 for training; short
-# side 800 for testing.
+# dataset, its files and the evaluator's part count and json. Sizes
+# (arXiv:2009.09447 Sec. 4.1): short side sampled from [512, 864], long side
+# <= 1400 for training; short side 800 for testing.
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMultiPersonAnnotations', with_mask=False),
@@ -37,6 +37,14 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# AP^p_50 / AP^p_vol / PCP_50 and mIoU of the combined map (pred_sem_seg),
+# plus person-box AP from mmdet's CocoMetric; the dataset bases set the
+# part count and the val json.
+val_evaluator = [
+    dict(type='ParsingAPMetric'),
+    dict(type='mmdet.CocoMetric', metric='bbox')
+]
+test_evaluator = val_evaluator
 # flip test-time augmentation (tools/test.py --tta): persons of both views
 # pooled by box NMS; flipped part maps mirrored back with left/right swapped
 tta_model = dict(

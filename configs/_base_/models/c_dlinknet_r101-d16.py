@@ -8,26 +8,15 @@
 # `final_upsample` (see configs/c_dlinknet/README.md for the Table 1
 # ablation configs). Depth/width variants are short leaf configs (the small
 # ResNet-18 one: c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py).
-_base_ = './seg_data_preprocessor.py'
+_base_ = './seg_common.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)  # 2 GPUs (Sec. 3.2)
 model = dict(
     type='ParsingEncoderDecoder',
     data_preprocessor=_base_.data_preprocessor,
+    # mmseg ResNet-101-V1c that also returns the stem (E1); same weights
+    # (ImageNet pre-training, Sec. 3.2). Rate 2 in E5: output 1/16 (Sec. 2.1)
     backbone=dict(
-        # mmseg ResNetV1c that also returns the stem (E1); same weights.
-        type='ResNetV1cWithStem',
-        depth=101,
-        num_stages=4,
-        out_indices=(0, 1, 2, 3),
-        strides=(1, 2, 2, 1),
-        dilations=(1, 1, 1, 2),  # Sec. 2.1: rate 2 in E5 -> output 1/16
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        style='pytorch',
-        contract_dilation=True,
-        # ImageNet pre-training (Sec. 3.2)
-        init_cfg=dict(
-            type='Pretrained', checkpoint='open-mmlab://resnet101_v1c')),
+        _base_.resnet101_v1c, type='ResNetV1cWithStem', norm_cfg=norm_cfg),
     decode_head=dict(
         type='CDLinkNetHead',
         in_channels=[64, 256, 512, 1024, 2048],  # E1 (stem) ... E5
@@ -57,21 +46,13 @@ model = dict(
         final_upsample=True,
         final_channels=32,
         # Eq. (2): Loss = Loss_refine + 0.5 * sum_i Loss_Di
-        # avg_non_ignore: mean over labelled pixels, not over the 255 padding
-        loss_ds=dict(
-            type='mmseg.CrossEntropyLoss',
-            use_sigmoid=False,
-            loss_weight=0.5,
-            avg_non_ignore=True),
+        # (seg_common.py's CE: mean over the labelled pixels)
+        loss_ds=dict(_base_.ce_loss, loss_weight=0.5),
         dropout_ratio=0.1,
         num_classes=20,
         norm_cfg=norm_cfg,
         align_corners=False,
-        loss_decode=dict(
-            type='mmseg.CrossEntropyLoss',
-            use_sigmoid=False,
-            loss_weight=1.0,
-            avg_non_ignore=True)),
+        loss_decode=_base_.ce_loss),
     train_cfg=dict(),
     # flip=True: the mirrored view with the left/right channel swap;
     # flip_pairs=None takes them from the data samples' metainfo.

@@ -5,7 +5,7 @@
 # the stride-16 branch, so the two stride-2 deconvolutions land on G1's 1/4.
 # Parsing is the main task; the leaf configs switch `main_task`, Eq. 4's
 # weights and (pose) the width W32.
-_base_ = './seg_data_preprocessor.py'
+_base_ = './seg_common.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 # Sec. 3.2: Gaussian heatmaps, sigma 2 heatmap pixels; heatmaps at 1/4
 codec = dict(
@@ -13,6 +13,30 @@ codec = dict(
     input_size=(384, 384),
     heatmap_size=(96, 96),
     sigma=2)
+# Eq. 4 with the other main tasks (Sec. 4.2, "Training details"); a leaf
+# switches with `model = dict(decode_head=_base_.edge_main)` (or pose_main).
+# Edge main: L_b(O_m) + 0.08 L_p + 200 L_k + 1 L_b; the main output is
+# scored with loss_edge's CE (10x on the rare edge pixels) at weight 1.
+edge_main = dict(
+    main_task='edge',
+    num_classes=2,
+    loss_decode=dict(
+        _delete_=True,
+        type='WeightedCrossEntropyLoss',
+        avg_non_ignore=True,
+        class_weight=[1.0, 10.0],
+        loss_weight=1.0),
+    loss_parsing=dict(loss_weight=0.08),
+    loss_pose=dict(loss_weight=200.0),
+    loss_edge=dict(loss_weight=1.0))
+# Pose main: L_k(O_m) + 0.001 L_p + 1 L_k + 0.0025 L_b
+pose_main = dict(
+    main_task='pose',
+    num_classes=16,
+    loss_decode=dict(_delete_=True, type='mmdet.MSELoss', loss_weight=1.0),
+    loss_parsing=dict(loss_weight=0.001),
+    loss_pose=dict(loss_weight=1.0),
+    loss_edge=dict(loss_weight=0.0025))
 model = dict(
     type='MultiTaskEncoderDecoder',
     # 384 x 384 inputs (Sec. 4.2), as the codec
@@ -73,14 +97,8 @@ model = dict(
         codec=codec,
         # Eq. 4 with parsing as the main task: alpha=1, beta=50, gamma=2
         # (Sec. 4.2, "Training details")
-        loss_decode=dict(
-            type='mmseg.CrossEntropyLoss',
-            avg_non_ignore=True,
-            loss_weight=1.0),
-        loss_parsing=dict(
-            type='mmseg.CrossEntropyLoss',
-            avg_non_ignore=True,
-            loss_weight=1.0),
+        loss_decode=_base_.ce_loss,
+        loss_parsing=_base_.ce_loss,
         loss_pose=dict(type='mmdet.MSELoss', loss_weight=50.0),
         # CE with a 10x weight on the rare edge pixels (the paper only says
         # CE; our choice, see configs/htcorrm/README.md)

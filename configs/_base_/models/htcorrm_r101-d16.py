@@ -6,21 +6,9 @@
 # main task here; the leaf configs switch `main_task` and Eq. 4's weights.
 _base_ = './htcorrm_hrnetv2-w48.py'
 model = dict(
+    # ImageNet pre-training (Sec. 4.2)
     backbone=dict(
-        _delete_=True,
-        type='mmseg.ResNetV1c',
-        depth=101,
-        num_stages=4,
-        out_indices=(0, 1, 2, 3),  # Res2 .. Res5
-        strides=(1, 2, 2, 1),
-        dilations=(1, 1, 1, 2),
-        norm_cfg={{_base_.norm_cfg}},
-        norm_eval=False,
-        style='pytorch',
-        contract_dilation=True,
-        # ImageNet pre-training (Sec. 4.2)
-        init_cfg=dict(
-            type='Pretrained', checkpoint='open-mmlab://resnet101_v1c')),
+        _base_.resnet101_v1c, _delete_=True, norm_cfg=_base_.norm_cfg),
     decode_head=dict(
         in_channels=[256, 512, 1024, 2048],
         g_index=(0, 1, 2),  # Res2, Res3, Res4 (Sec. 4.2)

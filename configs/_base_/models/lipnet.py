@@ -4,7 +4,7 @@
 # S3). Per-stage channels / dilations / strides: see
 # mmhumanparse/models/backbones/lipnet.py. 4.02 M parameters with 20 classes
 # (paper Table 1: 3.97 M).
-_base_ = './seg_data_preprocessor.py'
+_base_ = './seg_common.py'
 norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
     # the flip test with left/right swap is one test_cfg switch away
@@ -45,10 +45,6 @@ model = dict(
         # tools/analysis_tools/class_weights.py (median frequency balancing
         # of the training labels); None: unweighted.
         class_weight_file=None,
-        loss_decode=dict(
-            type='mmseg.CrossEntropyLoss',
-            use_sigmoid=False,
-            loss_weight=1.0,
-            avg_non_ignore=True)),
+        loss_decode=_base_.ce_loss),
     train_cfg=dict(),
     test_cfg=dict(mode='whole', flip=False, flip_pairs=None))

@@ -4,6 +4,33 @@
 # the PRSN (parsing_iou_head).
 num_parts = 20  # CIHP part classes incl. background (MHP-v2: 59)
 gn = dict(type='GN', num_groups=32, requires_grad=True)
+# mmdet's cross-entropy averaged over the non-ignored elements only
+ce_loss = dict(
+    type='mmdet.CrossEntropyLoss', avg_non_ignore=True, loss_weight=1.0)
+# Faster R-CNN's sampling (mmdet's faster-rcnn_r50_fpn.py): the RPN labels
+# anchors at IoU 0.7 / 0.3 and samples 256 per image, half positive; the box
+# branch (train_cfg.rcnn) labels proposals at 0.5 and samples 512 per image
+# (Sec. 4.1), a quarter positive.
+rpn_assigner = dict(
+    type='mmdet.MaxIoUAssigner',
+    pos_iou_thr=0.7,
+    neg_iou_thr=0.3,
+    min_pos_iou=0.3,
+    match_low_quality=True,
+    ignore_iof_thr=-1,
+    iou_calculator=dict(type='mmdet.BboxOverlaps2D'))
+rpn_sampler = dict(
+    type='mmdet.RandomSampler',
+    num=256,
+    pos_fraction=0.5,
+    neg_pos_ub=-1,
+    add_gt_as_proposals=False)
+# RPN proposals at test time (training keeps the top 2000 before NMS)
+rpn_proposal = dict(
+    nms_pre=1000,
+    max_per_img=1000,
+    nms=dict(type='nms', iou_threshold=0.7),
+    min_bbox_size=0)
 model = dict(
     type='ParsingRCNN',
     data_preprocessor=dict(
@@ -40,11 +67,7 @@ model = dict(
             type='mmdet.DeltaXYWHBBoxCoder',
             target_means=[.0, .0, .0, .0],
             target_stds=[1.0, 1.0, 1.0, 1.0]),
-        loss_cls=dict(
-            type='mmdet.CrossEntropyLoss',
-            use_sigmoid=True,
-            avg_non_ignore=True,
-            loss_weight=1.0),
+        loss_cls=dict(ce_loss, use_sigmoid=True),
         loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
     roi_head=dict(
         type='ParsingRoIHead',
@@ -67,11 +90,7 @@ model = dict(
             # mmdet registers nn.Linear in its own registry
             cls_predictor_cfg=dict(type='mmdet.Linear'),
             reg_predictor_cfg=dict(type='mmdet.Linear'),
-            loss_cls=dict(
-                type='mmdet.CrossEntropyLoss',
-                use_sigmoid=False,
-                avg_non_ignore=True,
-                loss_weight=1.0),
+            loss_cls=ce_loss,
             loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
         # proposals separation sampling: the parsing branch reads S2 only
         parsing_roi_extractor=dict(
@@ -89,59 +108,28 @@ model = dict(
             conv_out_channels=512,
             num_convs=4,
             norm_cfg=gn,
-            loss_parsing=dict(
-                type='mmdet.CrossEntropyLoss',
-                ignore_index=255,
-                avg_non_ignore=True,
-                loss_weight=2.0))),  # lambda_p, Table 3
+            # lambda_p = 2 (Table 3); 255: pixels outside the person's parts
+            loss_parsing=dict(ce_loss, ignore_index=255, loss_weight=2.0))),
     train_cfg=dict(
         rpn=dict(
-            assigner=dict(
-                type='mmdet.MaxIoUAssigner',
-                pos_iou_thr=0.7,
-                neg_iou_thr=0.3,
-                min_pos_iou=0.3,
-                match_low_quality=True,
-                ignore_iof_thr=-1,
-                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
-            sampler=dict(
-                type='mmdet.RandomSampler',
-                num=256,
-                pos_fraction=0.5,
-                neg_pos_ub=-1,
-                add_gt_as_proposals=False),
+            assigner=rpn_assigner,
+            sampler=rpn_sampler,
             allowed_border=-1,
             pos_weight=-1,
             debug=False),
-        rpn_proposal=dict(
-            nms_pre=2000,
-            max_per_img=1000,
-            nms=dict(type='nms', iou_threshold=0.7),
-            min_bbox_size=0),
+        rpn_proposal=dict(rpn_proposal, nms_pre=2000),
         rcnn=dict(
             assigner=dict(
-                type='mmdet.MaxIoUAssigner',
-                pos_iou_thr=0.5,
-                neg_iou_thr=0.5,
-                min_pos_iou=0.5,
-                match_low_quality=True,
-                ignore_iof_thr=-1,
-                iou_calculator=dict(type='mmdet.BboxOverlaps2D')),
+                rpn_assigner, pos_iou_thr=0.5, neg_iou_thr=0.5,
+                min_pos_iou=0.5),
             sampler=dict(
-                type='mmdet.RandomSampler',
-                num=512,  # box-branch RoIs per image (Sec. 4.1)
-                pos_fraction=0.25,
-                neg_pos_ub=-1,
+                rpn_sampler, num=512, pos_fraction=0.25,
                 add_gt_as_proposals=True),
             max_parsing_rois_per_img=16,  # parsing-branch RoIs (Sec. 4.1)
             pos_weight=-1,
             debug=False)),
     test_cfg=dict(
-        rpn=dict(
-            nms_pre=1000,
-            max_per_img=1000,
-            nms=dict(type='nms', iou_threshold=0.7),
-            min_bbox_size=0),
+        rpn=rpn_proposal,
         rcnn=dict(
             score_thr=0.05,
             nms=dict(type='nms', iou_threshold=0.5),

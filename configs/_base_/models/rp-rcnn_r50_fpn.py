@@ -10,16 +10,14 @@ model = dict(
             num_classes=num_parts,
             num_convs=4,
             norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
-            loss_seg=dict(
-                type='mmdet.CrossEntropyLoss',
-                ignore_index=255,
-                avg_non_ignore=True,
-                loss_weight=2.0))),
+            # lambda_s = 2 (Table 4)
+            loss_seg=dict(_base_.ce_loss, ignore_index=255, loss_weight=2.0))),
     roi_head=dict(
         parsing_iou_head=dict(
             type='ParsingIoUHead',
             num_classes=num_parts,
-            in_channels=512,
+            # the GCE head's features (its last conv's output)
+            in_channels=_base_.model.roi_head.parsing_head.conv_out_channels,
             num_convs=2,
             conv_out_channels=128,
             num_fcs=2,

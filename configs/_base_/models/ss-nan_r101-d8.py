@@ -6,8 +6,17 @@
 # (Sec. 3.2: 512 x 3 x 3 then N_S x 3 x 3 convs, softmax over scales).
 # Parsing loss only (the first training stage, Sec. 4.1); the fine-tuning
 # configs add the joint loss (`decode_head.loss_joint`, Eq. 4).
-_base_ = './seg_data_preprocessor.py'
+_base_ = './seg_common.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)
+# Eq. 4's joint loss, which the stage-2 configs add as
+# `decode_head=dict(loss_joint=_base_.loss_joint)`: the nine LIP joints
+# (Sec. 3.3, Fig. 3), as LIP_METAINFO['joint_groups'] in
+# mmhumanparse/datasets/metainfo.py; other datasets set their groups.
+loss_joint = dict(
+    type='SSJointLoss',
+    joint_groups=[(1, 2, 4, 13), (5, 6, 7, 10, 11), (9, 12), (14, ), (15, ),
+                  (16, ), (17, ), (18, ), (19, )],
+    loss_weight=1.0)
 model = dict(
     type='MultiScaleEncoderDecoder',
     data_preprocessor=_base_.data_preprocessor,
@@ -15,21 +24,15 @@ model = dict(
     aggregation=dict(
         type='NeuralAggregation', channels=512, shared_scorer=False),
     scale_loss_weight=1.0,  # Sec. 3.3: the same loss on each scale's output
+    # PSPNet's backbone (Sec. 4.1): res3, res4, res5 at output stride 8. The
+    # paper starts from PSPNet weights (not released for mmseg); we start
+    # from mmseg's ImageNet ResNet-101-V1c.
     backbone=dict(
-        type='mmseg.ResNetV1c',  # PSPNet's backbone (Sec. 4.1)
-        depth=101,
-        num_stages=4,
-        out_indices=(1, 2, 3),  # res3, res4, res5
+        _base_.resnet101_v1c,
+        out_indices=(1, 2, 3),
         dilations=(1, 1, 2, 4),
-        strides=(1, 2, 1, 1),  # output stride 8
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        style='pytorch',
-        contract_dilation=True,
-        # the paper starts from PSPNet weights (not released for mmseg);
-        # we start from mmseg's ImageNet ResNet-101-V1c
-        init_cfg=dict(
-            type='Pretrained', checkpoint='open-mmlab://resnet101_v1c')),
+        strides=(1, 2, 1, 1),
+        norm_cfg=norm_cfg),
     decode_head=dict(
         type='SSNANHead',
         in_channels=[512, 1024, 2048],
@@ -39,14 +42,9 @@ model = dict(
         num_classes=20,
         norm_cfg=norm_cfg,
         align_corners=False,
-        loss_decode=dict(
-            type='mmseg.CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)
-        # no `loss_joint` here (stage 1); stage-2 configs add
-        # loss_joint=dict(type='SSJointLoss', joint_groups=...)
-    ),
+        # no `loss_joint` here (stage 1); stage-2 configs add the one below
+        loss_decode=_base_.ce_loss),
     train_cfg=dict(),
-    # flip=True: the mirrored view, left/right channels swapped
-    test_cfg=dict(mode='whole', flip=True, flip_pairs=None))
+    # flip=True: the mirrored view, left/right channels swapped (the pairs
+    # of the data samples' metainfo)
+    test_cfg=dict(mode='whole', flip=True))
