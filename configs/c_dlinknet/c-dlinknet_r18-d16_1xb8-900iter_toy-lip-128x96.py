@@ -25,11 +25,7 @@ crop_size = (128, 96)  # (h, w)
 model = dict(
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
-        depth=18,
-        base_channels=32,
-        stem_channels=32,
-        norm_cfg=norm_cfg,
-        init_cfg=None),
+        _base_.resnet18_scratch, base_channels=32, stem_channels=32),
     decode_head=dict(
         in_channels=[32, 32, 64, 128, 256],  # E1 (stem) ... E5
         channels=64,

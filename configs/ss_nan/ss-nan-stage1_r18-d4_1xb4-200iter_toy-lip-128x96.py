@@ -20,13 +20,11 @@ model = dict(
     data_preprocessor=dict(size=crop_size),
     aggregation=dict(channels=32),
     backbone=dict(
-        depth=18,
+        _base_.resnet18_scratch,
         stem_channels=16,
         base_channels=16,
         strides=(1, 1, 2, 1),  # res3 at 1/4, res4 and res5 at 1/8
-        dilations=(1, 1, 1, 2),
-        norm_cfg=norm_cfg,
-        init_cfg=None),
+        dilations=(1, 1, 1, 2)),
     decode_head=dict(
         in_channels=[32, 64, 128],  # res3, res4, res5 of the narrow R-18
         norm_cfg=norm_cfg,

@@ -13,11 +13,7 @@ codec = dict(
 model = dict(
     data_preprocessor=dict(size=(128, 96)),  # (h, w), as the codec
     backbone=dict(
-        depth=18,
-        stem_channels=16,
-        base_channels=16,
-        norm_cfg=norm_cfg,
-        init_cfg=None),
+        _base_.resnet18_scratch, stem_channels=16, base_channels=16),
     decode_head=dict(
         in_channels=[16, 32, 64, 128],
         # rates scaled to the 8 x 6 res5 map of a 128 x 96 input

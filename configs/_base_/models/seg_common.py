@@ -7,6 +7,8 @@
 # - resnet101_v1c: mmseg's ResNet-101-V1c from its ImageNet weights, output
 #   stride 16 (rate 2 in the last stage); a model base sets its norm_cfg
 #   and, where it differs, the type, strides and outputs.
+# - resnet18_scratch: the ResNet-18 of the small CPU models (toy configs):
+#   no pre-trained weights, plain BN (one process); they set its widths.
 data_preprocessor = dict(
     type='mmseg.SegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
@@ -30,3 +32,5 @@ resnet101_v1c = dict(
     style='pytorch',
     contract_dilation=True,
     init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://resnet101_v1c'))
+resnet18_scratch = dict(
+    depth=18, norm_cfg=dict(type='BN', requires_grad=True), init_cfg=None)
