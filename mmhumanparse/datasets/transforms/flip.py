@@ -53,6 +53,24 @@ def flip_parsing_targets(results: dict, width: int, pairs, kpt_pairs,
 
 
 class _PairsMixin:
+    """Constructor and pair lookup shared by the two flips (placed before
+    mmcv's / mmdet's ``RandomFlip`` in the bases, so ``super()`` is theirs).
+    """
+
+    def __init__(self,
+                 prob: float = 0.5,
+                 direction: str = 'horizontal',
+                 flip_pairs=None,
+                 keypoint_flip_pairs=None,
+                 joint_flip_pairs=None) -> None:
+        if direction != 'horizontal':
+            raise ValueError(
+                f'{type(self).__name__} supports only horizontal flips, got '
+                f'{direction!r}')
+        super().__init__(prob=prob, direction=direction)
+        self.flip_pairs = flip_pairs
+        self.keypoint_flip_pairs = keypoint_flip_pairs
+        self.joint_flip_pairs = joint_flip_pairs
 
     def _pairs(self, results):
         pick = (lambda own, key: own if own is not None else tuple(
@@ -78,21 +96,6 @@ class HumanRandomFlip(_PairsMixin, MMCVRandomFlip):
             override the pairs carried by the sample.
     """
 
-    def __init__(self,
-                 prob: float = 0.5,
-                 direction: str = 'horizontal',
-                 flip_pairs=None,
-                 keypoint_flip_pairs=None,
-                 joint_flip_pairs=None) -> None:
-        if direction != 'horizontal':
-            raise ValueError(
-                f'{type(self).__name__} supports only horizontal flips, got '
-                f'{direction!r}')
-        super().__init__(prob=prob, direction=direction)
-        self.flip_pairs = flip_pairs
-        self.keypoint_flip_pairs = keypoint_flip_pairs
-        self.joint_flip_pairs = joint_flip_pairs
-
     def _flip(self, results: dict) -> None:
         pairs, kpt_pairs, joint_pairs = self._pairs(results)
         name = _source(self, results)
@@ -117,21 +120,6 @@ class HumanDetRandomFlip(_PairsMixin, MMDetRandomFlip):
     swaps the labels of ``gt_seg_map`` and mirrors + swaps every per-person
     part map in ``gt_parsings`` (N, H, W). Horizontal only.
     """
-
-    def __init__(self,
-                 prob: float = 0.5,
-                 direction: str = 'horizontal',
-                 flip_pairs=None,
-                 keypoint_flip_pairs=None,
-                 joint_flip_pairs=None) -> None:
-        if direction != 'horizontal':
-            raise ValueError(
-                f'{type(self).__name__} supports only horizontal flips, got '
-                f'{direction!r}')
-        super().__init__(prob=prob, direction=direction)
-        self.flip_pairs = flip_pairs
-        self.keypoint_flip_pairs = keypoint_flip_pairs
-        self.joint_flip_pairs = joint_flip_pairs
 
     def _flip(self, results: dict) -> None:
         pairs, kpt_pairs, joint_pairs = self._pairs(results)
