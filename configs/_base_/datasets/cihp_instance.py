@@ -7,23 +7,23 @@ dataset_type = 'CIHPInstanceDataset'
 data_root = 'data/CIHP/'
 # per split: the COCO-style json of tools/dataset_converters/cihp2coco.py,
 # the images and the global part maps of CIHP's own folders
-split_dirs = dict(
-    train='instance-level_human_parsing/Training',
-    val='instance-level_human_parsing/Validation')
-split_datasets = {
-    split: dict(
+train_dataloader = dict(
+    dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        ann_file=f'annotations/cihp_{split}.json',
-        data_prefix=dict(img=f'{folder}/Images'),
-        global_seg_dir=f'{folder}/Category_ids')
-    for split, folder in split_dirs.items()
-}
-train_dataloader = dict(dataset=split_datasets['train'])
-val_dataloader = dict(dataset=split_datasets['val'])
+        ann_file='annotations/cihp_train.json',
+        data_prefix=dict(img='instance-level_human_parsing/Training/Images'),
+        global_seg_dir='instance-level_human_parsing/Training/Category_ids'))
+val_dataloader = dict(
+    dataset=dict(
+        train_dataloader['dataset'],
+        ann_file='annotations/cihp_val.json',
+        data_prefix=dict(
+            img='instance-level_human_parsing/Validation/Images'),
+        global_seg_dir='instance-level_human_parsing/Validation/Category_ids'))
 test_dataloader = val_dataloader
 # multi-person_instance.py's metrics on the 20 CIHP parts
 val_evaluator = _base_.val_evaluator
 val_evaluator[0].num_parts = 20  # ParsingAPMetric
-val_evaluator[1].ann_file = data_root + 'annotations/cihp_val.json'
+val_evaluator[1].ann_file = data_root + val_dataloader['dataset']['ann_file']
 test_evaluator = val_evaluator

@@ -30,15 +30,18 @@ tta_pipeline = [
     dict(type='LoadImageFromFile', backend_args=None),
     dict(
         type='TestTimeAug',
-        transforms=[[
-            dict(type='Resize', scale_factor=r, keep_ratio=True)
-            for r in img_ratios
-        ],
-                    [
-                        dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
-                        dict(type='HumanRandomFlip', prob=1., direction='horizontal')
-                    ], [dict(type='LoadParsingAnnotations')],
-                    [dict(type='PackParsingInputs')]])
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
+                dict(type='HumanRandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadParsingAnnotations')],
+            [dict(type='PackParsingInputs')],
+        ])
 ]
 train_dataloader = dict(
     batch_size=8,

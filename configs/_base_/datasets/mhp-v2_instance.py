@@ -22,5 +22,5 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = _base_.val_evaluator
 val_evaluator[0].num_parts = 59  # ParsingAPMetric
-val_evaluator[1].ann_file = data_root + 'annotations/mhp_val.json'
+val_evaluator[1].ann_file = data_root + val_dataloader['dataset']['ann_file']
 test_evaluator = val_evaluator

@@ -54,7 +54,7 @@ model = dict(
         align_corners=False,
         loss_decode=_base_.ce_loss),
     train_cfg=dict(),
-    # flip=True: the mirrored view with the left/right channel swap;
-    # flip_pairs=None takes them from the data samples' metainfo.
-    # (Sec. 3.2: "use flip for better performance")
-    test_cfg=dict(mode='whole', flip=True, flip_pairs=None))
+    # flip=True: the mirrored view with the left/right channel swap; the
+    # pairs are test_cfg.flip_pairs if given, else the data samples'
+    # metainfo's (Sec. 3.2: "use flip for better performance")
+    test_cfg=dict(mode='whole', flip=True))

@@ -47,4 +47,4 @@ model = dict(
         class_weight_file=None,
         loss_decode=_base_.ce_loss),
     train_cfg=dict(),
-    test_cfg=dict(mode='whole', flip=False, flip_pairs=None))
+    test_cfg=dict(mode='whole', flip=False))

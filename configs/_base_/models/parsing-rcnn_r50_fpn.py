@@ -108,7 +108,7 @@ model = dict(
             conv_out_channels=512,
             num_convs=4,
             norm_cfg=gn,
-            # lambda_p = 2 (Table 3); 255: pixels outside the person's parts
+            # lambda_p = 2 (Table 3); 255: the annotation's ignore label
             loss_parsing=dict(ce_loss, ignore_index=255, loss_weight=2.0))),
     train_cfg=dict(
         rpn=dict(

@@ -6,9 +6,11 @@
 #   (avg_non_ignore: the 255 padding of small crops does not dilute it).
 # - resnet101_v1c: mmseg's ResNet-101-V1c from its ImageNet weights, output
 #   stride 16 (rate 2 in the last stage); a model base sets its norm_cfg
-#   and, where it differs, the type, strides and outputs.
+#   and, where it differs, the type, outputs, strides and dilations.
 # - resnet18_scratch: the ResNet-18 of the small CPU models (toy configs):
-#   no pre-trained weights, plain BN (one process); they set its widths.
+#   no pre-trained weights, plain BN (one process). No type: it is merged
+#   over a model base's ResNet-101 (keeping its type, strides and
+#   dilations), and the toy config sets the widths.
 data_preprocessor = dict(
     type='mmseg.SegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],

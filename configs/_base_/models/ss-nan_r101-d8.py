@@ -35,16 +35,18 @@ model = dict(
         norm_cfg=norm_cfg),
     decode_head=dict(
         type='SSNANHead',
+        # Sec. 3.1: one C x 3 x 3 dense classifier (C = num_classes) on the
+        # concatenated res3, res4, res5 features
+        kernel_size=3,
         in_channels=[512, 1024, 2048],
         in_index=[0, 1, 2],
-        kernel_size=3,  # Sec. 3.1: C x 3 x 3 dense classifier
-        dropout_ratio=0.1,  # PSPNet's classifier dropout (not in the paper)
         num_classes=20,
+        # L_parsing only (stage 1); stage-2 configs add the loss_joint above
+        loss_decode=_base_.ce_loss,
+        dropout_ratio=0.1,  # PSPNet's classifier dropout (not in the paper)
         norm_cfg=norm_cfg,
-        align_corners=False,
-        # no `loss_joint` here (stage 1); stage-2 configs add the one below
-        loss_decode=_base_.ce_loss),
+        align_corners=False),
     train_cfg=dict(),
-    # flip=True: the mirrored view, left/right channels swapped (the pairs
-    # of the data samples' metainfo)
+    # flip=True: the mirrored view, left/right channels swapped (pairs as
+    # in c_dlinknet_r101-d16.py)
     test_cfg=dict(mode='whole', flip=True))
