@@ -9,7 +9,7 @@ model = dict(
         semantic_head=dict(
             num_classes=num_parts,
             num_convs=4,
-            norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
+            norm_cfg=_base_.gn,
             # lambda_s = 2 (Table 4)
             loss_seg=dict(_base_.ce_loss, ignore_index=255, loss_weight=2.0))),
     roi_head=dict(
