@@ -46,21 +46,23 @@ def parse_args(argv=None):
 
 
 def save_panels(model, root, out_dir, limit=12):
-    """Write image | prediction | GT palette panels for val images."""
+    """Write image | prediction | ground truth panels (column titles and a
+    legend of the parts present) for val images."""
     from PIL import Image
 
-    from mmhumanparse.apis import colorize, inference_parser
+    from mmhumanparse.apis import inference_parser, label_map
+    from mmhumanparse.visualization import labelled_panel
     os.makedirs(out_dir, exist_ok=True)
     ids = open(osp.join(root, 'val_id.txt')).read().split()[:limit]
     files = [osp.join(root, 'val_images', i + '.jpg') for i in ids]
-    palette = model.dataset_meta['palette']
+    meta = model.dataset_meta
     for i, f, res in zip(ids, files, inference_parser(model, files)):
-        pred = res.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
         gt = np.array(Image.open(osp.join(root, 'val_segmentations',
                                           i + '.png')))
-        panel = np.concatenate(
-            [cv2.imread(f), colorize(pred, palette),
-             colorize(gt, palette)], axis=1)
+        panel, _ = labelled_panel(
+            cv2.imread(f), [label_map(res), gt],
+            ('image', 'prediction', 'ground truth'), meta['classes'],
+            meta['palette'])
         cv2.imwrite(osp.join(out_dir, i + '.png'), panel)
     return len(files)
 

@@ -1,36 +1,30 @@
-"""Parse images with a trained segmentor or multi-person detector.
+"""Build a trained segmentor or multi-person detector; the functional API.
 
-Built on mmseg's ``init_model`` and mmdet's ``init_detector`` /
-``inference_detector``; what is added here:
+What mmseg's ``init_model`` and mmdet's ``init_detector`` do, plus:
 
-- the registry scope: pipelines are built under the config's
-  ``default_scope`` (``'mmhumanparse'``), and array inputs use the prefixed
-  ``mmseg.LoadImageFromNDArray`` / ``mmdet.LoadImageFromNDArray`` (mmseg's
-  own ``inference_model`` writes the bare name, which our scope cannot
-  resolve);
+- the registry scope: models and pipelines are built under the config's
+  ``default_scope`` (``'mmhumanparse'``); array inputs use the prefixed
+  ``mmseg.LoadImageFromNDArray`` / ``mmdet.LoadImageFromNDArray``;
 - annotation loaders and target generators are dropped from the test
   pipeline (there is no annotation at inference);
 - checkpoints must match the model (strict loading) and the dataset meta
   (classes, palette, flip pairs) comes from the checkpoint, else from the
-  config's test dataset class;
-- a folder is parsed recursively; segmentor images of one size are batched.
+  config's test dataset class.
+
+``inference_parser`` runs :class:`HumanParsingInferencer` (a folder is
+parsed recursively; images of one network size are batched).
 """
 import copy
 import os.path as osp
 import warnings
 from pathlib import Path
-from unittest import mock
-from typing import Dict, List, Optional, Sequence, Union
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope, init_default_scope
 from mmengine.runner import load_checkpoint
-from mmengine.structures import PixelData
-
-from .inputs import list_images
 
 ImageInput = Union[str, Path, np.ndarray]
 
@@ -110,6 +104,65 @@ def _fallback_meta(cfg: Config, model: torch.nn.Module) -> dict:
         classes=tuple(str(i) for i in range(num)), palette=voc_palette(num))
 
 
+def build_parser(cfg: Config,
+                 checkpoint: Optional[str] = None,
+                 device: str = 'cpu') -> torch.nn.Module:
+    """Build the model of ``cfg`` and load ``checkpoint`` strictly.
+
+    What mmseg's ``init_model`` and mmdet's ``init_detector`` do (no
+    ``pretrained`` / backbone ``init_cfg`` weights, SyncBN reverted), with
+    strict loading and our dataset meta.
+
+    Args:
+        cfg (Config): the model's config; kept as ``model.cfg`` (its
+            ``model`` entry is not modified).
+        checkpoint (str, optional): checkpoint file; None keeps random
+            weights.
+        device (str): ``'cpu'``, ``'cuda:0'``...
+
+    Returns:
+        nn.Module: the model in eval mode with ``cfg`` and
+        ``dataset_meta``.
+    """
+    from mmengine.model import revert_sync_batchnorm
+
+    from mmhumanparse.registry import MODELS
+    from mmhumanparse.utils import (register_all_modules,
+                                    trust_local_checkpoints)
+    if checkpoint is not None and not (osp.isfile(checkpoint) or '://' in
+                                       checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
+    register_all_modules(init_default_scope=False)
+    trust_local_checkpoints()
+    init_default_scope(_scope(cfg))
+    model_cfg = copy.deepcopy(cfg.model)
+    if isinstance(model_cfg.get('backbone'), dict):
+        model_cfg.backbone.init_cfg = None
+    if not is_detector(cfg):
+        model_cfg.pretrained = None
+        model_cfg.train_cfg = None
+    with DefaultScope.overwrite_default_scope(_scope(cfg)):
+        model = revert_sync_batchnorm(MODELS.build(model_cfg))
+    ckpt_meta = None
+    if checkpoint is not None:
+        try:
+            ckpt = load_checkpoint(
+                model, checkpoint, map_location='cpu', strict=True)
+        except RuntimeError as err:
+            raise RuntimeError(f'checkpoint {checkpoint} does not fit the '
+                               f'model of the config: {err}') from err
+        ckpt_meta = (ckpt.get('meta') or {}).get('dataset_meta')
+    if ckpt_meta and 'classes' in ckpt_meta:
+        meta = {k.lower(): v for k, v in ckpt_meta.items()}
+        if 'palette' not in meta:
+            meta['palette'] = _fallback_meta(cfg, model).get('palette')
+    else:
+        meta = _fallback_meta(cfg, model)
+    model.dataset_meta = meta
+    model.cfg = cfg
+    return model.to(device).eval()
+
+
 def init_parser(config: Union[str, Path, Config],
                 checkpoint: Optional[str] = None,
                 device: str = 'cpu',
@@ -136,48 +189,10 @@ def init_parser(config: Union[str, Path, Config],
         TypeError: ``config`` is neither a path nor a Config.
         RuntimeError: the checkpoint does not fit the model.
     """
-    from mmdet.apis import init_detector
-    from mmseg.apis import init_model
-
-    from mmhumanparse.utils import (register_all_modules,
-                                    trust_local_checkpoints)
     cfg = _load_config(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
-    if checkpoint is not None and not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-    register_all_modules(init_default_scope=False)
-    trust_local_checkpoints()
-    init_default_scope(_scope(cfg))
-    detector = is_detector(cfg)
-    with warnings.catch_warnings(), mock.patch.object(warnings,
-                                                      'simplefilter'):
-        # Both warn that no checkpoint was given (it is loaded below) and
-        # mmdet's that it uses COCO classes (they are set below); they reset
-        # the filters first, hence the patch.
-        warnings.filterwarnings('ignore')
-        if detector:
-            model = init_detector(cfg, None, device='cpu')
-        else:
-            model = init_model(cfg, None, device='cpu')
-    ckpt_meta = None
-    if checkpoint is not None:
-        try:
-            ckpt = load_checkpoint(
-                model, checkpoint, map_location='cpu', strict=True)
-        except RuntimeError as err:
-            raise RuntimeError(f'checkpoint {checkpoint} does not fit the '
-                               f'model of the config: {err}') from err
-        ckpt_meta = (ckpt.get('meta') or {}).get('dataset_meta')
-    if ckpt_meta and 'classes' in ckpt_meta:
-        meta = {k.lower(): v for k, v in ckpt_meta.items()}
-        if 'palette' not in meta:
-            meta['palette'] = _fallback_meta(cfg, model).get('palette')
-    else:
-        meta = _fallback_meta(cfg, model)
-    model.dataset_meta = meta
-    model.cfg = cfg
-    return model.to(device).eval()
+    return build_parser(cfg, checkpoint, device)
 
 
 def _type_name(transform: dict) -> str:
@@ -196,7 +211,7 @@ def inference_pipeline_cfg(cfg: Config, for_arrays: bool,
         detector (bool): which library's data sample type is produced.
 
     Returns:
-        list[dict]: transform configs.
+        list[dict]: transform configs; the first loads the image.
     """
     dataset = _test_dataset_cfg(cfg)
     if dataset is not None and 'pipeline' in dataset:
@@ -220,100 +235,22 @@ def inference_pipeline_cfg(cfg: Config, for_arrays: bool,
     return steps
 
 
-def _pipelines(model) -> Dict[bool, Compose]:
-    """{for_arrays: Compose} built once per model under its scope."""
-    cached = getattr(model, '_inference_pipelines', None)
-    if cached is None:
-        detector = is_detector(model)
-        with DefaultScope.overwrite_default_scope(_scope(model.cfg)):
-            cached = {
-                arrays:
-                Compose(inference_pipeline_cfg(model.cfg, arrays, detector))
-                for arrays in (False, True)
-            }
-        model._inference_pipelines = cached
-    return cached
-
-
-def _check_input(img) -> Union[str, np.ndarray]:
-    if isinstance(img, np.ndarray):
-        if img.ndim == 2:
-            img = np.repeat(img[..., None], 3, axis=-1)
-        if img.ndim != 3 or img.shape[-1] != 3 or img.size == 0:
-            raise ValueError('an image array must be (H, W, 3) BGR or '
-                             f'(H, W), got shape {img.shape}')
-        return img
-    if isinstance(img, (str, Path)):
-        if not osp.isfile(img):
-            raise FileNotFoundError(f'image not found: {img}')
-        return str(img)
-    raise TypeError('images must be file paths or numpy arrays, got '
-                    f'{type(img).__name__}')
-
-
-def _add_semantic_map(sample) -> None:
-    """Give a detector sample ``pred_sem_seg`` if the model did not."""
-    from mmhumanparse.evaluation.functional.combine import paint_instances
-    if 'pred_sem_seg' in sample or 'pred_instances' not in sample:
-        return
-    inst = sample.pred_instances
-    if 'parsings' not in inst:
-        return
-    shape = tuple(sample.metainfo['ori_shape'][:2])
-    semantic, _ = paint_instances(inst.parsings.cpu().numpy(),
-                                  inst.scores.cpu().numpy(), shape)
-    sample.pred_sem_seg = PixelData(
-        sem_seg=torch.from_numpy(semantic)[None].long())
-
-
-def _run_segmentor(model, items: List, pipelines, batch_size: int) -> List:
-    results: List = [None] * len(items)
-    for start in range(0, len(items), batch_size):
-        chunk = range(start, min(start + batch_size, len(items)))
-        groups: Dict[tuple, List] = {}
-        for i in chunk:
-            img = items[i]
-            arrays = isinstance(img, np.ndarray)
-            data = pipelines[arrays](
-                dict(img=img) if arrays else dict(img_path=img))
-            groups.setdefault(tuple(data['inputs'].shape), []).append(
-                (i, data))
-        for group in groups.values():
-            batch = dict(
-                inputs=[d['inputs'] for _, d in group],
-                data_samples=[d['data_samples'] for _, d in group])
-            with torch.no_grad():
-                outs = model.test_step(batch)
-            for (i, _), out in zip(group, outs):
-                results[i] = out
-    return results
-
-
-def _run_detector(model, items: List, pipelines) -> List:
-    from mmdet.apis import inference_detector
-    results = []
-    for img in items:
-        sample = inference_detector(
-            model, img,
-            test_pipeline=pipelines[isinstance(img, np.ndarray)])
-        _add_semantic_map(sample)
-        results.append(sample)
-    return results
-
-
 def inference_parser(model: torch.nn.Module,
                      imgs: Union[ImageInput, Sequence[ImageInput]],
                      batch_size: int = 1):
     """Parse one image, a list of images or every image in a folder.
 
+    The functional form of :class:`HumanParsingInferencer` (same code;
+    one inferencer is kept per model).
+
     Args:
         model (nn.Module): from :func:`init_parser`.
         imgs: a file path, an (H, W, 3) uint8 BGR array (as ``cv2.imread``
-            gives), a list of those, or a folder (parsed recursively, in
-            sorted relative-path order, see :func:`list_images`).
-        batch_size (int): segmentors run images of the same network input
-            size this many at a time; detectors run one image at a time
-            (mmdet's ``inference_detector``).
+            gives) or (H, W) uint8 grayscale array, a list of those, or a
+            folder (parsed recursively, in sorted relative-path order, see
+            :func:`list_inputs`).
+        batch_size (int): images of the same network input size run this
+            many at a time.
 
     Returns:
         One data sample for one path or array, else a list in input order.
@@ -322,24 +259,22 @@ def inference_parser(model: torch.nn.Module,
         size. Detectors give ``DetDataSample`` with ``pred_instances``
         (``bboxes`` (N, 4) xyxy, ``scores`` (N,), ``labels``, ``parsings``
         (N, H, W) uint8 part labels, ...) and the combined part map
-        ``pred_sem_seg`` (1, H, W).
+        ``pred_sem_seg`` (1, H, W) that the detector painted.
 
     Raises:
         FileNotFoundError: a path that is not a file (or folder).
-        ValueError: an array that is not an image.
+        ValueError: an array that is not a uint8 image, or a file that is
+            empty or not a readable image (the message names it).
     """
+    from .parsing_inferencer import HumanParsingInferencer
     if batch_size < 1:
         raise ValueError(f'batch_size must be >= 1, got {batch_size}')
-    single = isinstance(imgs, (str, Path, np.ndarray))
-    if single and not isinstance(imgs, np.ndarray) and osp.isdir(imgs):
-        items = list_images(str(imgs))
-        single = False
-    else:
-        items = [imgs] if single else list(imgs)
-    items = [_check_input(i) for i in items]
-    pipelines = _pipelines(model)
-    if is_detector(model):
-        results = _run_detector(model, items, pipelines)
-    else:
-        results = _run_segmentor(model, items, pipelines, batch_size)
-    return results[0] if single else results
+    inferencer = getattr(model, '_parsing_inferencer', None)
+    if inferencer is None:
+        inferencer = HumanParsingInferencer(model, show_progress=False)
+        model._parsing_inferencer = inferencer
+    single = isinstance(imgs, np.ndarray) or (isinstance(imgs, (str, Path))
+                                              and not osp.isdir(imgs))
+    samples = inferencer(
+        imgs, batch_size=batch_size, return_datasamples=True)['predictions']
+    return samples[0] if single else samples

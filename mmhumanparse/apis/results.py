@@ -1,5 +1,8 @@
-"""Turn inference data samples into plain arrays and json records."""
-from typing import Dict, List, Optional
+"""Turn inference data samples into plain arrays, json records and files."""
+import json
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -83,3 +86,53 @@ def parts_from_json(record: Dict, shape) -> np.ndarray:
     for label, rle in record['parts'].items():
         out[decode_rle(rle).astype(bool)] = int(label)
     return out
+
+
+def sample_to_dict(sample) -> Dict:
+    """``{'sem_seg': (H, W) uint8 labels}``, plus ``'persons'`` (the
+    records of :func:`persons_to_json`) for a detector sample."""
+    out = dict(sem_seg=label_map(sample).astype(np.uint8))
+    if 'pred_instances' in sample:
+        out['persons'] = persons_to_json(sample)
+    return out
+
+
+def write_prediction(sample,
+                     stem: str,
+                     source: str,
+                     palette: Sequence,
+                     save_logits: bool = False) -> str:
+    """Write the prediction files of one image.
+
+    - ``stem.png``: the (H, W) part labels as an 8-bit indexed PNG (pixel
+      value = label, the dataset palette as its palette);
+    - ``stem_logits.npy`` with ``save_logits`` (segmentors): float16
+      (C, h, w) logits as the sample holds them;
+    - ``stem.json`` (detectors): ``{"image": source, "height", "width",
+      "persons": persons_to_json(sample)}``.
+
+    Args:
+        sample: a segmentor or detector data sample.
+        stem (str): output path without extension.
+        source (str): the input's name, written into the json.
+        palette (list): RGB triples, index = label.
+        save_logits (bool): also write the logits.
+
+    Returns:
+        str: the label PNG's path.
+    """
+    from mmhumanparse.visualization import save_indexed_png
+    os.makedirs(osp.dirname(stem) or '.', exist_ok=True)
+    save_indexed_png(stem + '.png', label_map(sample), palette)
+    if save_logits and 'seg_logits' in sample:
+        np.save(stem + '_logits.npy', logits(sample).astype(np.float16))
+    if 'pred_instances' in sample:
+        h, w = sample.metainfo['ori_shape'][:2]
+        record = dict(
+            image=source,
+            height=int(h),
+            width=int(w),
+            persons=persons_to_json(sample))
+        with open(stem + '.json', 'w') as f:
+            json.dump(record, f)
+    return stem + '.png'

@@ -1,6 +1,6 @@
 """Visualizer for single- and multi-person human parsing results."""
 import colorsys
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import cv2
 import mmcv
@@ -34,6 +34,38 @@ def _resize_nearest(labels: np.ndarray, hw) -> np.ndarray:
         interpolation=cv2.INTER_NEAREST)
 
 
+def place_labels(corners: Sequence[Tuple[int, int]],
+                 sizes: Sequence[Tuple[int, int]],
+                 image_hw: Tuple[int, int]) -> List[Tuple[int, int]]:
+    """Top-left corners of text boxes so that no two overlap.
+
+    Each box starts at its wished corner, clamped into the image, and
+    moves down below every box placed before it that it would overlap
+    (earlier boxes, i.e. better persons, keep their place).
+
+    Args:
+        corners (list): wished (x, y) top-left corners.
+        sizes (list): (width, height) of each box.
+        image_hw (tuple): (H, W) of the image.
+
+    Returns:
+        list: (x, y) top-left corners, in input order.
+    """
+    h_img, w_img = image_hw
+    placed: List[Tuple[int, int, int, int]] = []
+    for (x, y), (w, h) in zip(corners, sizes):
+        x = int(min(max(x, 0), max(w_img - w, 0)))
+        y = int(min(max(y, 0), max(h_img - h, 0)))
+        for _ in range(len(placed) + 1):
+            hit = [b for b in placed if x < b[0] + b[2] and b[0] < x + w
+                   and y < b[1] + b[3] and b[1] < y + h]
+            if not hit:
+                break
+            y = max(b[1] + b[3] for b in hit)
+        placed.append((x, y, w, h))
+    return [(x, y) for x, y, _, _ in placed]
+
+
 @VISUALIZERS.register_module()
 class ParsingLocalVisualizer(SegLocalVisualizer):
     """Draws part maps of one person, or of every detected person.
@@ -47,8 +79,10 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
       ``parsings`` (N, H, W) part labels, or ``masks``): each person's parts
       are painted the same way (lower scores first, so the best person is
       on top), the person is outlined in its own colour
-      (:func:`person_colors`, by rank) and its score is written at the top
-      left of its box. Predictions below ``pred_score_thr`` are skipped.
+      (:func:`person_colors`, by rank) and its score is written above the
+      top left of its box (moved down where it would cover the score of a
+      better person, :func:`place_labels`). Predictions below
+      ``pred_score_thr`` are skipped.
 
     With ground truth and prediction both drawn, the panels are side by
     side (ground truth left). Works with ``mmseg.SegVisualizationHook`` and
@@ -158,6 +192,24 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
                         cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1,
                         cv2.LINE_AA)
 
+    @staticmethod
+    def _put_scores(canvas: np.ndarray, labels, scale: float) -> None:
+        """Write ``(text, colour, (x, y) box corner)`` labels just above
+        their corners, best person first, moved so that none overlaps
+        another (:func:`place_labels`)."""
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        sizes = []
+        for text, _, _ in labels:
+            (w, h), base = cv2.getTextSize(text, font, scale, 1)
+            sizes.append((w, h + base + 1))
+        corners = place_labels(
+            [(x, y - h - 2) for (_, _, (x, y)), (_, h) in zip(labels, sizes)],
+            sizes, canvas.shape[:2])
+        for (text, color, _), (x, y), (_, h) in zip(labels, corners, sizes):
+            base = cv2.getTextSize(text, font, scale, 1)[1]
+            cv2.putText(canvas, text, (x, y + h - base - 1), font, scale,
+                        color, 1, cv2.LINE_AA)
+
     def draw_persons(self,
                      image: np.ndarray,
                      instances,
@@ -208,6 +260,7 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
                 self._blend_parts(canvas, image, labels, where, lut)
             fgs[k] = labels > 0
         scale = self._font_scale(image)
+        labels_at = []  # (rank, k, colour, anchor) of each score label
         for rank, k in enumerate(order):
             color = tuple(int(c) for c in colors[rank])
             fg = fgs.get(k)
@@ -227,12 +280,10 @@ class ParsingLocalVisualizer(SegLocalVisualizer):
                 continue
             if boxes is not None:
                 anchor = (int(boxes[k][0]), int(boxes[k][1]))
-            if 'scores' in instances:
-                org = (max(anchor[0], 0),
-                       max(anchor[1] - 3, int(12 * scale) + 1))
-                cv2.putText(canvas, f'{scores[k]:.2f}', org,
-                            cv2.FONT_HERSHEY_SIMPLEX, scale, color, 1,
-                            cv2.LINE_AA)
+            labels_at.append((k, color, anchor))
+        if 'scores' in instances:
+            self._put_scores(canvas, [(f'{scores[k]:.2f}', c, a)
+                                      for k, c, a in labels_at], scale)
         if with_labels and maps is not None and fgs:
             merged = np.zeros((h, w), np.int64)
             for k in order[::-1]:

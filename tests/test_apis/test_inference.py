@@ -1,5 +1,6 @@
 """init_parser / inference_parser: segmentors (tiny toy-LIP FCN) and a stub
-multi-person detector; every input kind, errors and the dataset meta."""
+multi-person detector (tests/test_apis/conftest.py); every input kind, strict
+inputs (dtype, grayscale, empty or unreadable files), errors, dataset meta."""
 import os.path as osp
 import shutil
 
@@ -7,36 +8,13 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmdet.models.detectors import BaseDetector
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
-from mmengine.structures import InstanceData
 
 from mmhumanparse.apis import (inference_parser, init_parser, is_detector,
                                label_map, list_images)
 from mmhumanparse.datasets.metainfo import CIHP_METAINFO, LIP_METAINFO
 from mmhumanparse.evaluation.functional.combine import paint_instances
-from mmhumanparse.registry import MODELS
-from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
-from mmhumanparse.testing.tiny_configs import tiny_lip_config
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TOY_DETECTOR = osp.join(REPO,
-                        'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
-
-
-@pytest.fixture(scope='module')
-def seg(toy_roots, tmp_path_factory):
-    """(config path, checkpoint with dataset meta, checkpoint without)."""
-    tmp = tmp_path_factory.mktemp('seg')
-    cfg = tmp / 'tiny.py'
-    cfg.write_text(tiny_lip_config(toy_roots['LIP']))
-    meta = dict(LIP_METAINFO, classes=tuple(f'c{i}' for i in range(20)))
-    # the same seed: the same weights in both
-    with_meta = random_segmentor_checkpoint(
-        str(cfg), str(tmp / 'with_meta.pth'), dataset_meta=meta)
-    bare = random_segmentor_checkpoint(str(cfg), str(tmp / 'bare.pth'))
-    return str(cfg), with_meta, bare
 
 
 def _val_images(toy_roots):
@@ -136,78 +114,8 @@ def test_config_object_not_modified(seg):
     assert not model.training and not is_detector(model)
 
 
-# ---------------------------------------------------------------- detector
-@MODELS.register_module(force=True)
-class StubParsingDetector(BaseDetector):
-    """Two fixed persons per image, at the original image size; no
-    pred_sem_seg (inference_parser paints it)."""
-
-    def __init__(self, backbone=None, data_preprocessor=None, init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor)
-        self.conv = torch.nn.Conv2d(3, 1, 1)
-
-    @staticmethod
-    def persons(h, w):
-        a = np.zeros((h, w), np.uint8)
-        a[h // 10:h // 2, w // 10:w // 2] = 2
-        a[h // 2:9 * h // 10, w // 10:w // 2] = 5
-        b = np.zeros((h, w), np.uint8)
-        b[h // 5:4 * h // 5, 2 * w // 5:9 * w // 10] = 14
-        boxes = [[w // 10, h // 10, w // 2, 9 * h // 10],
-                 [2 * w // 5, h // 5, 9 * w // 10, 4 * h // 5]]
-        return np.stack([a, b]), np.array(boxes, np.float32), np.array(
-            [0.9, 0.6], np.float32)
-
-    def predict(self, batch_inputs, batch_data_samples, rescale=True):
-        for sample in batch_data_samples:
-            h, w = sample.metainfo['ori_shape'][:2]
-            parsings, boxes, scores = self.persons(h, w)
-            sample.pred_instances = InstanceData(
-                bboxes=torch.from_numpy(boxes),
-                scores=torch.from_numpy(scores),
-                labels=torch.zeros(2, dtype=torch.long),
-                parsings=torch.from_numpy(parsings),
-                masks=torch.from_numpy(parsings > 0))
-        return batch_data_samples
-
-    def loss(self, batch_inputs, batch_data_samples):
-        return dict(loss=self.conv(batch_inputs).mean())
-
-    def _forward(self, batch_inputs, batch_data_samples=None):
-        return self.conv(batch_inputs)
-
-    def extract_feat(self, batch_inputs):
-        return self.conv(batch_inputs)
-
-
-def stub_detector_config(cihp_root: str) -> Config:
-    """The stub with the toy RP R-CNN's data preprocessor, on toy CIHP."""
-    preprocessor = Config.fromfile(TOY_DETECTOR).model.data_preprocessor
-    pipeline = [
-        dict(type='LoadImageFromFile'),
-        dict(type='HumanDetResize', scale=(80, 80), keep_ratio=True),
-        dict(type='LoadMultiPersonAnnotations', with_mask=False),
-        dict(type='PackParsingDetInputs')
-    ]
-    return Config(
-        dict(
-            default_scope='mmhumanparse',
-            model=dict(
-                type='StubParsingDetector',
-                backbone=dict(init_cfg=None),  # init_detector reads it
-                data_preprocessor=preprocessor,
-                init_cfg=None),
-            test_dataloader=dict(
-                dataset=dict(
-                    type='CIHPInstanceDataset',
-                    data_root=cihp_root,
-                    ann_file='unused.json',
-                    test_mode=True,
-                    pipeline=pipeline))))
-
-
-def test_detector_path(toy_roots, tmp_path):
-    cfg = stub_detector_config(toy_roots['CIHP'])
+def test_detector_path(stub_det, tmp_path):
+    cfg, persons = stub_det
     model = init_parser(cfg)
     assert is_detector(model)
     assert tuple(model.dataset_meta['part_classes']) == CIHP_METAINFO[
@@ -222,9 +130,50 @@ def test_detector_path(toy_roots, tmp_path):
                    inference_parser(model, [path])[0]):
         assert isinstance(sample, DetDataSample)
         inst = sample.pred_instances
-        parsings, _, scores = StubParsingDetector.persons(90, 70)
+        parsings, _, scores = persons(90, 70)
         np.testing.assert_array_equal(inst.parsings.numpy(), parsings)
         expected, _ = paint_instances(parsings, scores, (90, 70))
         np.testing.assert_array_equal(label_map(sample), expected)
         # the better person wins where the two overlap
         assert label_map(sample)[40, 30] == 2
+
+
+# ------------------------------------------------------------ strict inputs
+def test_only_uint8_arrays(seg, toy_roots):
+    """uint16 and float 0..1 arrays gave wrong labels silently; now they
+    are refused with the dtype named."""
+    model = init_parser(seg[0], seg[1])
+    img = cv2.imread(_val_images(toy_roots)[0])
+    for bad in (img.astype(np.uint16) * 257, img / 255.0,
+                (img / 255.0).astype(np.float32)):
+        with pytest.raises(ValueError, match=str(bad.dtype)):
+            inference_parser(model, bad)
+        with pytest.raises(ValueError, match=str(bad.dtype)):
+            inference_parser(model, [img, bad])
+
+
+def test_grayscale_arrays_as_the_message_promises(seg, toy_roots):
+    model = init_parser(seg[0], seg[1])
+    gray = cv2.imread(_val_images(toy_roots)[0], cv2.IMREAD_GRAYSCALE)
+    ref = label_map(inference_parser(model, np.dstack([gray] * 3)))
+    for img in (gray, gray[..., None]):  # (H, W) and (H, W, 1)
+        np.testing.assert_array_equal(label_map(inference_parser(
+            model, img)), ref)
+    with pytest.raises(ValueError, match=r'\(H, W, 3\) BGR or \(H, W\)'):
+        inference_parser(model, np.zeros((4, 5, 2), np.uint8))
+
+
+def test_empty_or_unreadable_files_are_named(seg, toy_roots, tmp_path):
+    model = init_parser(seg[0], seg[1])
+    empty = tmp_path / 'empty.jpg'
+    empty.write_bytes(b'')
+    broken = tmp_path / 'broken.png'
+    broken.write_bytes(b'not a png at all')
+    good = _val_images(toy_roots)[0]
+    with pytest.raises(ValueError, match='empty.jpg: empty file'):
+        inference_parser(model, str(empty))
+    with pytest.raises(ValueError, match='broken.png: not a readable'):
+        inference_parser(model, str(broken))
+    # a list with one bad file names that file
+    with pytest.raises(ValueError, match='broken.png'):
+        inference_parser(model, [good, str(broken), good])
