@@ -39,9 +39,10 @@ def place_labels(corners: Sequence[Tuple[int, int]],
                  image_hw: Tuple[int, int]) -> List[Tuple[int, int]]:
     """Top-left corners of text boxes so that no two overlap.
 
-    Each box starts at its wished corner, clamped into the image, and
-    moves down below every box placed before it that it would overlap
-    (earlier boxes, i.e. better persons, keep their place).
+    Each box starts at its wished corner, clamped into the image. Where
+    it would overlap a box placed before it (a better person's), it moves
+    to the nearest free place just above one of the placed boxes, else just
+    below one (inside the image), else below them all.
 
     Args:
         corners (list): wished (x, y) top-left corners.
@@ -56,12 +57,16 @@ def place_labels(corners: Sequence[Tuple[int, int]],
     for (x, y), (w, h) in zip(corners, sizes):
         x = int(min(max(x, 0), max(w_img - w, 0)))
         y = int(min(max(y, 0), max(h_img - h, 0)))
-        for _ in range(len(placed) + 1):
-            hit = [b for b in placed if x < b[0] + b[2] and b[0] < x + w
-                   and y < b[1] + b[3] and b[1] < y + h]
-            if not hit:
-                break
-            y = max(b[1] + b[3] for b in hit)
+        row = [b for b in placed if x < b[0] + b[2] and b[0] < x + w]
+
+        def free(top: int) -> bool:
+            return all(top + h <= b[1] or b[1] + b[3] <= top for b in row)
+
+        tops = [y] + [b[1] - h for b in row] + [b[1] + b[3] for b in row]
+        inside = [t for t in tops if 0 <= t <= h_img - h and free(t)]
+        # up first (labels sit above their persons), nearest first
+        y = min(inside, key=lambda t: (t > y, abs(t - y))) if inside else max(
+            [b[1] + b[3] for b in row] + [y])
         placed.append((x, y, w, h))
     return [(x, y) for x, y, _, _ in placed]
 

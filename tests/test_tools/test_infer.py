@@ -167,3 +167,71 @@ def test_detector_json_rle_and_png(toy_roots, tmp_path, capsys):
         np.testing.assert_array_equal(png, label_map(sample))
         assert (out / f'{stem}_overlay.jpg').exists()
     assert checked > 0  # some persons had parts to decode
+
+
+# ------------------------------------- issue 20: nothing lost, all named
+def test_out_dir_inside_input_refused(seg, folder, capsys):
+    """--out-dir equal to (or inside) the input folder overwrote inputs
+    and a rerun parsed the outputs as inputs."""
+    main = load_tool('infer.py').main
+    before = sorted(p.name for p in folder.rglob('*'))
+    for out in (folder, folder / 'sub', folder / 'new'):
+        with pytest.raises(ValueError, match='inside'):
+            main([seg[0], seg[1], str(folder), '--out-dir', str(out)])
+    assert sorted(p.name for p in folder.rglob('*')) == before
+
+
+def test_same_stem_two_extensions_both_kept(seg, toy_roots, tmp_path,
+                                            capsys):
+    src = tmp_path / 'src'
+    src.mkdir()
+    imgs = list_images(osp.join(toy_roots['LIP'], 'val_images'))
+    shutil.copy(imgs[0], src / 'a.jpg')
+    cv2.imwrite(str(src / 'a.png'), cv2.imread(imgs[1]))
+    out = tmp_path / 'out'
+    assert load_tool('infer.py').main(
+        [seg[0], seg[1], str(src), '--out-dir', str(out), '--overlay']) == 0
+    assert sorted(os.listdir(out)) == [
+        'a_jpg.png', 'a_jpg_overlay.jpg', 'a_png.png', 'a_png_overlay.jpg'
+    ]
+    for name in ('a.jpg', 'a.png'):
+        np.testing.assert_array_equal(
+            np.array(Image.open(out / (name.replace('.', '_') + '.png'))),
+            label_map(inference_parser(seg[2], str(src / name))))
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith(
+        'wrote 2 results')
+
+
+def test_skipped_files_listed_with_reason(seg, folder, tmp_path, capsys):
+    for name in ('anim.gif', 'clip.mp4', 'notes.txt'):
+        (folder / name).write_bytes(b'x')
+    shutil.copy(folder / 'a.jpg', folder / 'c.jfif')
+    out = tmp_path / 'out'
+    assert load_tool('infer.py').main(
+        [seg[0], seg[1], str(folder), '--out-dir', str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert '3 file(s) skipped' in printed
+    assert 'anim.gif: GIF' in printed and 'clip.mp4: a video' in printed
+    assert 'notes.txt: not an image' in printed
+    assert 'broken.jpg' in printed  # unreadable: listed as failed
+    last = printed.strip().splitlines()[-1]
+    assert last.startswith('wrote 3 results') and '3 skipped' in last
+    assert (out / 'c.png').exists()
+
+
+def test_logits_size_said_and_network_size_offered(seg, folder, tmp_path,
+                                                   capsys):
+    main = load_tool('infer.py').main
+    with pytest.raises(SystemExit):
+        main(['--help'])
+    help_text = ' '.join(capsys.readouterr().out.split())
+    assert '480 MB' in help_text and '--logits-size' in help_text
+    out = tmp_path / 'out'
+    main([seg[0], seg[1], str(folder / 'a.jpg'), '--out-dir', str(out),
+          '--save-logits', '--logits-size', 'network'])
+    saved = np.load(out / 'a_logits.npy')
+    assert saved.shape == (20, 64, 48)  # the tiny config's test resize
+    labels = np.array(Image.open(out / 'a.png'))
+    assert labels.shape == cv2.imread(str(folder / 'a.jpg')).shape[:2]
+    np.testing.assert_array_equal(
+        labels, label_map(inference_parser(seg[2], str(folder / 'a.jpg'))))

@@ -188,3 +188,106 @@ def test_palette_legend_tool(tmp_path):
                                             'mhp_legend.png']
     mhp = cv2.imread(osp.join(tmp_path, 'mhp_legend.png'))
     assert mhp.shape[1] == 3 * 260  # 59 classes, 20 per column
+
+
+def test_colorize_is_bgr_on_a_known_colour():
+    """LIP label 1 (hat) is RGB (128, 0, 0): colorize gives BGR, so blue
+    is 0 and red 128 in cv2's channel order."""
+    from mmhumanparse.visualization import colorize
+    assert tuple(LIP_METAINFO['palette'][1]) == (128, 0, 0)
+    out = colorize(np.array([[0, 1], [13, 255]]), LIP_METAINFO['palette'])
+    assert out.dtype == np.uint8 and out.shape == (2, 2, 3)
+    np.testing.assert_array_equal(out[0, 1], (0, 0, 128))
+    np.testing.assert_array_equal(out[1, 0], PAL[13][::-1])
+    np.testing.assert_array_equal(out[1, 1], (0, 0, 0))  # past the palette
+
+
+def _overlapping(best_first: bool):
+    """Two persons whose part maps overlap on rows 35..49, cols 12..19:
+    person 0 part 2, person 1 part 14; the best-scoring one is listed
+    first or second. Their score labels lie above row 35."""
+    parsings = np.zeros((2, 80, 80), np.uint8)
+    parsings[0, 30:50, 2:20] = 2
+    parsings[1, 35:60, 12:32] = 14
+    scores = [0.9, 0.5] if best_first else [0.5, 0.9]
+    return InstanceData(
+        bboxes=torch.tensor([[2., 30., 20., 50.], [12., 35., 32., 60.]]),
+        scores=torch.tensor(scores),
+        labels=torch.zeros(2, dtype=torch.long),
+        parsings=torch.from_numpy(parsings))
+
+
+def test_overlay_best_person_on_top_where_persons_overlap():
+    img = np.full((80, 80, 3), GRAY, np.uint8)
+    pal = np.array(CIHP_METAINFO['palette'], np.uint8)
+    vis = _vis(alpha=1.0, line_width=1)
+    vis.dataset_meta = dict(part_classes=CIHP_METAINFO['classes'],
+                            part_palette=CIHP_METAINFO['palette'],
+                            classes=('person', ), palette=[(0, 0, 0)])
+    for best_first, top in ((True, 2), (False, 14)):
+        vis.add_datasample('x', img,
+                           DetDataSample(pred_instances=_overlapping(
+                               best_first)), draw_gt=False,
+                           pred_score_thr=0.0)
+        out = vis.get_image()
+        np.testing.assert_array_equal(out[45, 16], pal[top])  # overlap
+        np.testing.assert_array_equal(out[40, 5], pal[2])
+        np.testing.assert_array_equal(out[55, 25], pal[14])
+
+
+def test_score_labels_of_nearby_persons_do_not_overlap():
+    from mmhumanparse.visualization import place_labels
+    sizes = [(30, 12), (30, 12), (30, 12), (20, 10)]
+    wished = [(10, 5), (12, 7), (10, 5), (200, 5)]
+    got = place_labels(wished, sizes, (100, 100))
+    boxes = [(x, y, x + w, y + h) for (x, y), (w, h) in zip(got, sizes)]
+    for i in range(len(boxes)):
+        for j in range(i):
+            a, b = boxes[i], boxes[j]
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3]
+                        and b[1] < a[3]), (i, j, boxes)
+    assert got[0] == (10, 5)  # the best keeps its place
+    assert got[3] == (80, 5)  # clamped into the image, no neighbour
+    # drawn: two persons with the same corner get two separate labels
+    img = np.full((300, 300, 3), GRAY, np.uint8)
+    inst = InstanceData(
+        bboxes=torch.tensor([[5., 150., 95., 250.], [8., 152., 98., 252.]]),
+        scores=torch.tensor([0.9, 0.8]),
+        labels=torch.zeros(2, dtype=torch.long))
+    vis = _vis(alpha=1.0, line_width=1)
+    vis.add_datasample('x', img, DetDataSample(pred_instances=inst),
+                       draw_gt=False, pred_score_thr=0.0)
+    out = vis.get_image()[:150].astype(int)  # above the boxes: labels only
+    rows = [np.flatnonzero((abs(out - c).sum(-1) < 60).any(1))
+            for c in person_colors(2)]
+    assert len(rows[0]) and len(rows[1])
+    assert rows[0].max() < rows[1].min() or rows[1].max() < rows[0].min()
+
+
+def test_panel_titles_and_legend_of_parts_present(tmp_path):
+    from mmhumanparse.visualization import labelled_panel
+    img = np.full((40, 30, 3), 128, np.uint8)
+    pred = np.zeros((40, 30), np.uint8)
+    pred[5:20, 5:25] = 2
+    gt = pred.copy()
+    gt[25:35, 5:25] = 13
+    gt[0, 0] = 255  # ignore: not in the legend
+    panel, present = labelled_panel(img, [pred, gt],
+                                    ('image', 'prediction', 'ground truth'),
+                                    LIP_METAINFO['classes'],
+                                    LIP_METAINFO['palette'])
+    assert present == [0, 2, 13]
+    k = 192 // 40 + 1  # enlarged to >= 192 rows
+    assert panel.shape[1] == 3 * 30 * k
+    title = panel[:22]
+    assert (title == 0).all(-1).any()  # black title text on white
+    for col in range(3):  # every column has a title
+        assert (title[:, col * 30 * k:(col + 1) * 30 * k] < 128).any()
+    body = panel[22:22 + 40 * k]
+    np.testing.assert_array_equal(body[10 * k, 30 * k + 10 * k],
+                                  PAL[2][::-1])
+    legend = panel[22 + 40 * k:]
+    for label in present:  # one swatch per part present, in its colour
+        assert (legend == PAL[label][::-1]).all(-1).sum() >= 20
+    assert not (legend == PAL[14][::-1]).all(-1).any()  # absent part
+    cv2.imwrite(str(tmp_path / 'panel.png'), panel)
