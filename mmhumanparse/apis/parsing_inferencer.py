@@ -17,8 +17,8 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import PixelData
 from mmengine.utils import ProgressBar
 
-from .inference import _scope, build_parser, inference_pipeline_cfg
-from .inference import is_detector
+from .inference import (_scope, build_parser, inference_pipeline_cfg,
+                        is_detector)
 from .inputs import (check_array, check_no_overwrite, check_out_dirs,
                      is_video_file, list_inputs, output_stems)
 from .results import sample_to_dict, write_prediction

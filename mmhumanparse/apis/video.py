@@ -65,8 +65,8 @@ def parse_video(inferencer, path: str, batch_size: int, fwd: dict, vis: dict,
                 break
             preds = inferencer.forward(
                 [inferencer._load(f)['data'] for f in frames], **fwd)
-            drawn = inferencer.visualize(frames, preds,
-                                   [stem] * len(frames), **vis)
+            drawn = inferencer.visualize(frames, preds, [stem] * len(frames),
+                                         **vis)
             for i, pred in enumerate(preds):
                 labels = label_map(pred)
                 if 'pred' in writers:
