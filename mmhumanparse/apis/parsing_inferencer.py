@@ -109,8 +109,9 @@ class HumanParsingInferencer(BaseInferencer):
         self._cfg_options = cfg_options
         self.num_arrays = 0
         if self._built is not None:
-            model, device = self._built.cfg, next(
-                self._built.parameters()).device
+            param = next(iter(self._built.parameters()), None)
+            model = self._built.cfg
+            device = str(param.device) if param is not None else 'cpu'
         elif isinstance(model, Path):
             model = str(model)
         elif isinstance(model, dict) and not isinstance(model, Config):
@@ -197,7 +198,7 @@ class HumanParsingInferencer(BaseInferencer):
                                 f'arrays, got {type(item).__name__}')
         return list(inputs), output_stems(sources), sources, []
 
-    def _load(self, item: InputType) -> dict:
+    def load_input(self, item: InputType) -> dict:
         """``{'img': (H, W, 3) BGR at the input size, 'data': packed}``.
 
         Raises:
@@ -229,7 +230,7 @@ class HumanParsingInferencer(BaseInferencer):
         chunk = []
         for item, stem, source in inputs:
             try:
-                entry = self._load(item)
+                entry = self.load_input(item)
             except (OSError, ValueError) as err:
                 if not skip_unreadable:
                     raise

@@ -64,7 +64,7 @@ def parse_video(inferencer, path: str, batch_size: int, fwd: dict, vis: dict,
             if not frames:
                 break
             preds = inferencer.forward(
-                [inferencer._load(f)['data'] for f in frames], **fwd)
+                [inferencer.load_input(f)['data'] for f in frames], **fwd)
             drawn = inferencer.visualize(frames, preds, [stem] * len(frames),
                                          **vis)
             for i, pred in enumerate(preds):
