@@ -36,7 +36,7 @@ class GCENonLocal2d(NonLocal2d):
       the output norm at scale 1 / shift 0 (official); True: mmcv's init
       (output norm scale 0, the block starts as the identity).
 
-    (n, C, H, W) -> (n, C, H, W); H and W even with ``sub_sample``.
+    (n, C, H, W) -> (n, C, H, W).
     """
 
     def __init__(self,
