@@ -1,4 +1,4 @@
-"""tools/deployment/pytorch2onnx.py and mmhumanparse.utils.onnx_export:
+"""tools/deployment/pytorch2onnx.py and mmhumanparse.deployment:
 ONNX Runtime gives the labels of PyTorch (>= 99.9 % equal pixels) on toy
 images, for a stock mmseg EncoderDecoder and our single-person segmentors'
 toy configs."""
@@ -17,8 +17,8 @@ from mmhumanparse.datasets.metainfo import LIP_METAINFO
 from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
 from mmhumanparse.testing.tool_scripts import load_tool
-from mmhumanparse.utils.onnx_export import (ExportableParser, export_onnx,
-                                            load_parser, ort_session)
+from mmhumanparse.deployment import (ExportableParser, export_onnx,
+                                     load_parser, ort_session)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -131,12 +131,12 @@ class TimedOnnx(Timed):
     """An eager :class:`Timed` model exported to ONNX, run by ONNX Runtime.
 
     The graph is ``tools/deployment/pytorch2onnx.py``'s
-    (:func:`mmhumanparse.utils.onnx_export.export_onnx`): the model's
+    (:func:`mmhumanparse.deployment.export_onnx`): the model's
     ``inference`` at the timed shape, plus mean/std and argmax.
     """
 
     def __init__(self, eager: Timed, threads: int = 0):
-        from mmhumanparse.utils.onnx_export import export_onnx, ort_session
+        from mmhumanparse.deployment import export_onnx, ort_session
         self.config = eager.config
         self.name = eager.config + ' [onnxruntime]'
         self.shape = eager.shape

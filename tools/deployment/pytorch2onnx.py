@@ -22,18 +22,33 @@ size. The exported graph:
 to the export size, prints the share of equal labels and exits with 1
 below ``--min-agreement`` (default 99.9 %).
 
-The export itself lives in :mod:`mmhumanparse.utils.onnx_export`.
+The export itself lives in :mod:`mmhumanparse.deployment.onnx_export`.
 """
 import argparse
 import os.path as osp
 import sys
+import tempfile
 
 import cv2
 from mmengine.config import DictAction
 
-from mmhumanparse.utils.onnx_export import (agreement, export_onnx,
-                                            load_parser, ort_session,
-                                            toy_images)
+from mmhumanparse.apis import list_images
+from mmhumanparse.deployment import (agreement, export_onnx, load_parser,
+                                     ort_session)
+
+
+def read_images(folder: str, num: int) -> list:
+    """The first ``num`` readable BGR images of ``folder`` (sorted)."""
+    images = [cv2.imread(f) for f in list_images(folder)[:num]]
+    return [i for i in images if i is not None]
+
+
+def toy_images(num: int) -> list:
+    """``num`` BGR toy LIP images (mmhumanparse.testing, seed 0)."""
+    from mmhumanparse.testing import make_toy_data
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_toy_data(tmp, dataset='lip', num=num, seed=0)['LIP']
+        return read_images(osp.join(root, 'train_images'), num)
 
 
 def parse_args(argv=None):
@@ -73,10 +88,7 @@ def main(argv=None) -> int:
     if not args.verify:
         return 0
     if args.verify_images:
-        from mmhumanparse.apis import list_images
-        files = list_images(args.verify_images)[:args.verify_num]
-        images = [cv2.imread(f) for f in files]
-        images = [i for i in images if i is not None]
+        images = read_images(args.verify_images, args.verify_num)
     else:
         images = toy_images(args.verify_num)
     if not images:

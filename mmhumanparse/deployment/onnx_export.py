@@ -14,8 +14,7 @@ are imported inside the functions that need them.
 """
 import os
 import os.path as osp
-import tempfile
-from typing import List, Sequence, Tuple
+from typing import Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -124,16 +123,6 @@ def ort_session(path: str, threads: int = 0):
         opts.intra_op_num_threads = threads
     return ort.InferenceSession(
         path, opts, providers=['CPUExecutionProvider'])
-
-
-def toy_images(num: int = 4) -> List[np.ndarray]:
-    """``num`` BGR toy LIP images (deterministic, seed 0)."""
-    from mmhumanparse.apis import list_images
-    from mmhumanparse.testing import make_toy_data
-    with tempfile.TemporaryDirectory() as tmp:
-        root = make_toy_data(tmp, dataset='lip', num=num, seed=0)['LIP']
-        files = list_images(osp.join(root, 'train_images'))[:num]
-        return [cv2.imread(f) for f in files]
 
 
 def agreement(wrapper: ExportableParser, session,
