@@ -8,13 +8,16 @@ the argmax behind:
 - input ``img``: (N, 3, H, W) float32 **BGR** pixels in 0..255;
 - outputs ``logits`` (N, C, H, W) float32 and ``labels`` (N, H, W) int64.
 
+``N`` is a dynamic axis; ``H`` and ``W`` are dynamic where the model
+allows (:func:`export_onnx`).
+
 Used by ``tools/deployment/pytorch2onnx.py`` and
 ``tools/analysis_tools/benchmark.py --onnx``. ``onnx`` and ``onnxruntime``
 are imported inside the functions that need them.
 """
 import os
 import os.path as osp
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -61,7 +64,11 @@ class ExportableParser(torch.nn.Module):
         if self.normalize:
             pre = self.model.data_preprocessor
             x = (x - pre.mean) / pre.std
-        logits = self.model.inference(x, [self.meta] * img.shape[0])
+        # the image size read from the input, so that a trace records it
+        # as the input's shape (dynamic H, W) rather than a constant
+        hw = img.shape[-2:]
+        meta = dict(self.meta, img_shape=hw, ori_shape=hw, pad_shape=hw)
+        logits = self.model.inference(x, [meta] * img.shape[0])
         return logits, logits.argmax(dim=1)
 
 
@@ -81,17 +88,12 @@ def load_parser(config: str,
     return model.eval()
 
 
-def export_onnx(model: torch.nn.Module,
-                shape: Sequence[int],
-                out: str,
-                opset: int = 17) -> ExportableParser:
-    """Trace ``model`` at (1, 3, H, W) and write ``out``.
-
-    Returns:
-        ExportableParser: the traced wrapper (eager), for comparisons.
-    """
-    wrapper = ExportableParser(model, shape).eval()
-    dummy = torch.rand(1, 3, *shape) * 255
+def _trace(wrapper: ExportableParser, shape: Sequence[int], out: str,
+           opset: int, dynamic_hw: bool) -> None:
+    # batch 2: a batch of 1 may be traced as a constant
+    dummy = torch.rand(2, 3, *shape) * 255
+    axes = {0: 'N', 2: 'H', 3: 'W'} if dynamic_hw else {0: 'N'}
+    label_axes = {0: 'N', 1: 'H', 2: 'W'} if dynamic_hw else {0: 'N'}
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(
@@ -99,6 +101,7 @@ def export_onnx(model: torch.nn.Module,
             out,
             input_names=['img'],
             output_names=['logits', 'labels'],
+            dynamic_axes=dict(img=axes, logits=axes, labels=label_axes),
             opset_version=opset,
             do_constant_folding=True,
             dynamo=False)
@@ -107,6 +110,55 @@ def export_onnx(model: torch.nn.Module,
         onnx.checker.check_model(onnx.load(out))
     except ImportError:
         pass
+
+
+def follows_input_size(wrapper: ExportableParser, path: str,
+                       shape: Sequence[int]) -> bool:
+    """Whether the graph at ``path`` gives PyTorch's labels (>= 99.9 %) at
+    a size other than the traced ``shape`` (32 px taller and wider): a
+    model whose code turns sizes into Python numbers is traced with them
+    as constants."""
+    probe = np.random.default_rng(0).uniform(
+        0, 255, (1, 3, shape[0] + 32, shape[1] + 32)).astype(np.float32)
+    try:
+        got = predict_labels(ort_session(path), probe)
+    except Exception:  # ONNX Runtime rejects the shapes inside the graph
+        return False
+    ref = predict_labels(wrapper, probe)
+    return got.shape == ref.shape and (got == ref).mean() >= 0.999
+
+
+def export_onnx(model: torch.nn.Module,
+                shape: Sequence[int],
+                out: str,
+                opset: int = 17,
+                dynamic_hw: Optional[bool] = None) -> ExportableParser:
+    """Trace ``model`` at (2, 3, H, W) and write ``out``.
+
+    The batch axis ``N`` of the graph is dynamic. ``H`` and ``W`` are
+    dynamic if ``dynamic_hw`` is True, fixed to ``shape`` if False; None
+    (default): dynamic where the model allows it, i.e. where the dynamic
+    graph passes :func:`follows_input_size` (needs ``onnxruntime``), else
+    fixed.
+
+    Args:
+        model (nn.Module): see :class:`ExportableParser`.
+        shape (tuple[int, int]): (H, W) of the trace.
+        out (str): the .onnx file to write.
+        opset (int): ONNX opset.
+        dynamic_hw (bool, optional): dynamic H and W axes.
+
+    Returns:
+        ExportableParser: the traced wrapper (eager), for comparisons; its
+        ``dynamic_hw`` says whether the graph's H and W are dynamic.
+    """
+    wrapper = ExportableParser(model, shape).eval()
+    _trace(wrapper, shape, out, opset, dynamic_hw is not False)
+    if dynamic_hw is None:
+        dynamic_hw = follows_input_size(wrapper, out, shape)
+        if not dynamic_hw:
+            _trace(wrapper, shape, out, opset, False)
+    wrapper.dynamic_hw = bool(dynamic_hw)
     return wrapper
 
 
@@ -125,20 +177,32 @@ def ort_session(path: str, threads: int = 0):
         path, opts, providers=['CPUExecutionProvider'])
 
 
-def agreement(wrapper: ExportableParser, session,
-              images: Sequence[np.ndarray], shape: Sequence[int]) -> float:
-    """Share of pixels whose ONNX Runtime label equals the PyTorch label.
+def image_batch(img: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+    """A BGR uint8 (H0, W0, 3) image as the graph's (1, 3, H, W) float32
+    input, resized (bilinear) to ``shape`` (H, W)."""
+    x = cv2.resize(img, (int(shape[1]), int(shape[0])),
+                   interpolation=cv2.INTER_LINEAR)
+    return x.transpose(2, 0, 1)[None].astype(np.float32)
 
-    Each BGR image is resized (bilinear) to ``shape`` (H, W) first.
-    """
-    equal = total = 0
-    for img in images:
-        x = cv2.resize(img, (shape[1], shape[0]),
-                       interpolation=cv2.INTER_LINEAR)
-        x = x.transpose(2, 0, 1)[None].astype(np.float32)
+
+def predict_labels(parser, x: np.ndarray) -> np.ndarray:
+    """labels (N, H, W) int64 of an :class:`ExportableParser` (PyTorch) or
+    an ONNX Runtime session for the (N, 3, H, W) float32 BGR input."""
+    if isinstance(parser, torch.nn.Module):
         with torch.no_grad():
-            ref = wrapper(torch.from_numpy(x))[1].numpy()
-        got = session.run(['labels'], {'img': x})[0]
-        equal += int((ref == got).sum())
-        total += ref.size
-    return equal / total
+            return parser(torch.from_numpy(x))[1].numpy()
+    return parser.run(['labels'], {'img': x})[0]
+
+
+def agreement(reference, candidate, images: Sequence[np.ndarray],
+              shape: Sequence[int]) -> float:
+    """Share of pixels whose ``candidate`` label equals the ``reference``
+    label (each an :class:`ExportableParser` or an ONNX Runtime session,
+    e.g. PyTorch vs fp32 ONNX, or fp32 vs int8 ONNX).
+
+    Each BGR image is resized (bilinear) to ``shape`` (H, W); all run as
+    one batch (N = number of images).
+    """
+    x = np.concatenate([image_batch(img, shape) for img in images])
+    return float(
+        (predict_labels(reference, x) == predict_labels(candidate, x)).mean())
