@@ -155,7 +155,8 @@ def _int8_export(cfg, ckpt, shape, out, calib_root, capsys, *extra):
 
 def test_int8_export_untrained(toy_roots, tmp_path, capsys):
     """--int8 writes a quantized graph (int8 conv weights, calibrated on
-    the config's training list) with the dynamic batch; on an untrained
+    the config's training list, the layers at the input resolution kept
+    fp32) with the dynamic batch; on an untrained
     LIP-Net its logits stay within 10 % (relative L2) of the fp32 graph's.
     Labels of random weights are too flat to compare: the >= 99 % label
     agreement is checked on the toy-trained LIP-Net (slow test below)."""
@@ -176,6 +177,16 @@ def test_int8_export_untrained(toy_roots, tmp_path, capsys):
                     if t.data_type == onnx.TensorProto.INT8 and t.dims
                     and len(t.dims) == 4]
     assert len(int8_weights) >= 10  # the conv kernels
+    # LIP-Net's full-resolution stage 0 (before the first stride-2 op)
+    # stays fp32, the later stages run on dequantized int8 tensors
+    # (input and weight; a bias shared with a later conv may be int32)
+    dequantized = {n.output[0] for n in graph.node
+                   if n.op_type == 'DequantizeLinear'}
+    convs = [n for n in graph.node if n.op_type == 'Conv']
+    assert not any(set(n.input[:2]) & dequantized for n in convs
+                   if '/stages.0/' in n.name)
+    assert all(set(n.input[:2]) <= dequantized for n in convs
+               if '/stages.1/' in n.name)
     dims = [d.dim_param for d in graph.input[0].type.tensor_type.shape.dim]
     assert dims == ['N', '', 'H', 'W']
     images = [cv2.imread(p) for p in list_images(
