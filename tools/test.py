@@ -23,7 +23,9 @@ def parse_args(argv=None):
     parser.add_argument(
         '--out', help='dump predictions to this pickle file (.pkl)')
     parser.add_argument(
-        '--show-dir', help='save painted predictions to this directory')
+        '--show-dir',
+        help='save painted predictions to this directory (a relative one '
+        'under the work dir, as mmdet does)')
     parser.add_argument(
         '--tta',
         action='store_true',
@@ -50,7 +52,8 @@ def main(argv=None):
                       args.launcher)
     cfg.load_from = args.checkpoint
     if args.show_dir:
-        enable_show_dir(cfg, args.show_dir, args.config)
+        show_dir = enable_show_dir(cfg, args.show_dir, args.config)
+        print(f'painted predictions go to {show_dir}')
     if args.tta:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise ValueError(f'{args.config}: --tta needs tta_model and '

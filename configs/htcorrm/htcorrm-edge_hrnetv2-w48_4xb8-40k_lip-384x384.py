@@ -10,8 +10,13 @@ _base_ = ['./htcorrm-parsing_hrnetv2-w48_4xb8-180e_lip-384x384.py']
 # edge_main; CE with the rare edge pixels weighing 10x)
 model = dict(decode_head=_base_.edge_main)
 # GT edges of the original-size label map (EdgeMetric's gt_edge_map)
-test_pipeline = _base_.test_pipeline
-test_pipeline.insert(-1, dict(type='GenerateEdge', edge_width=3))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(384, 384), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='GenerateEdge', edge_width=3),
+    dict(type='PackParsingInputs')
+]
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

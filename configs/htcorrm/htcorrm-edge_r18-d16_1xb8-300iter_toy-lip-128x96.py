@@ -4,8 +4,13 @@
 _base_ = ['./htcorrm-parsing_r18-d16_1xb8-300iter_toy-lip-128x96.py']
 model = dict(decode_head=_base_.edge_main)
 # GT edges of the original-size label map (EdgeMetric's gt_edge_map)
-test_pipeline = _base_.test_pipeline
-test_pipeline.insert(-1, dict(type='GenerateEdge', edge_width=1))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(96, 128), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='GenerateEdge', edge_width=1),
+    dict(type='PackParsingInputs')
+]
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(_delete_=True, type='EdgeMetric')

@@ -9,16 +9,22 @@ _base_ = [
 # the model base's pose heatmap codec (128 x 96 inputs, as toy_lip.py),
 # shared with GeneratePoseHeatmaps
 codec = _base_.codec
-# toy_lip.py's pipeline with the keypoint-aware crop, padding to 128 x 96
+# toy_lip.py's steps with the keypoint-aware crop, padding to 128 x 96
 # and the targets of the auxiliary encoders (edges 1 pixel wide)
-train_pipeline = _base_.train_pipeline
-train_pipeline[3].type = 'HumanRandomCrop'
-train_pipeline[4:4] = [
-    dict(type='Pad', size=(96, 128), pad_val=dict(img=0, seg=255))
-]
-train_pipeline[-1:-1] = [
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(96, 128),
+        ratio_range=(0.75, 1.25),
+        keep_ratio=True),
+    dict(type='HumanRandomCrop', crop_size=_base_.crop_size),
+    dict(type='Pad', size=(96, 128), pad_val=dict(img=0, seg=255)),
+    dict(type='HumanRandomFlip', prob=0.5),
     dict(type='GenerateEdge', edge_width=1),
-    dict(type='GeneratePoseHeatmaps', codec=codec)
+    dict(type='GeneratePoseHeatmaps', codec=codec),
+    dict(type='PackParsingInputs')
 ]
 # both splits with their pose csv (the pose-main toy config scores PCKh)
 train_dataloader = dict(

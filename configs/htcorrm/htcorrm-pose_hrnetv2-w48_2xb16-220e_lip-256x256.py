@@ -30,22 +30,34 @@ model = dict(
         codec=codec))
 
 # lip_384x384.py's pipeline at 256 x 256 with the pose ranges of Sec. 4.2
-train_pipeline = _base_.train_pipeline
-train_pipeline[2].update(scale=(256, 256), ratio_range=(0.65, 1.35))
-train_pipeline[3].degree = 45  # HumanRandomRotate
-train_pipeline[4].crop_size = crop_size  # HumanRandomCrop
-train_pipeline[5].size = (256, 256)  # Pad
-train_pipeline[8].codec = codec  # GeneratePoseHeatmaps
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(256, 256),
+        ratio_range=(0.65, 1.35),
+        keep_ratio=True),
+    dict(type='HumanRandomRotate', prob=0.5, degree=45, seg_pad_val=255),
+    dict(type='HumanRandomCrop', crop_size=crop_size),
+    dict(type='Pad', size=(256, 256), pad_val=dict(img=0, seg=255)),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='GenerateEdge', edge_width=3),
+    dict(type='GeneratePoseHeatmaps', codec=codec),
+    dict(type='PackParsingInputs')
+]
 # Sec. 4.2 "Testing details": long side 256, single scale, no flip. The GT
 # keypoints stay in original-image pixels (PCKhMetric): KeyMapper hides
 # them from Resize; no parsing labels are loaded.
-test_pipeline = _base_.test_pipeline
-test_pipeline[1] = dict(
-    type='KeyMapper',
-    mapping=dict(gt_keypoints=...),
-    auto_remap=False,
-    transforms=[dict(test_pipeline[1], scale=(256, 256))])
-del test_pipeline[2]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='KeyMapper',
+        mapping=dict(gt_keypoints=...),
+        auto_remap=False,
+        transforms=[dict(type='Resize', scale=(256, 256), keep_ratio=True)]),
+    dict(type='PackParsingInputs')
+]
 train_dataloader = dict(
     batch_size=16, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(

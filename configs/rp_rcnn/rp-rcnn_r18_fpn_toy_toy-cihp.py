@@ -60,12 +60,35 @@ model = dict(
 
 data_root = 'data/toy/CIHP/'
 # multi-person_instance.py's pipelines at toy sizes
-train_pipeline = _base_.train_pipeline
-train_pipeline[2].scale = [(320, 192), (320, 224)]  # RandomResize
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (320, 208)  # HumanDetResize
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = test_pipeline[1:2]
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(
+        type='RandomResize',
+        scale=[(320, 192), (320, 224)],
+        keep_ratio=True,
+        resize_type='HumanDetResize'),
+    dict(type='HumanDetRandomFlip', prob=0.5),
+    dict(type='PackParsingDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='HumanDetResize', scale=(320, 208), keep_ratio=True),
+    dict(type='LoadMultiPersonAnnotations', with_mask=False),
+    dict(type='PackParsingDetInputs')
+]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[[
+            dict(type='HumanDetResize', scale=(320, 208), keep_ratio=True)
+        ], [
+            dict(type='HumanDetRandomFlip', prob=0.),
+            dict(type='HumanDetRandomFlip', prob=1.)
+        ], [dict(type='LoadMultiPersonAnnotations', with_mask=False)],
+                    [dict(type='PackParsingDetInputs')]])
+]
 train_dataloader = dict(
     batch_size=2,
     num_workers=0,

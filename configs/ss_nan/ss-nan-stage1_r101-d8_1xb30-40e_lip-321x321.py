@@ -14,18 +14,40 @@ data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor, decode_head=dict(num_classes=20))
 # test and --tta at 321 x 321 (--tta adds the mirrored view)
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (321, 321)
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = test_pipeline[1:2]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(321, 321), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
+tta_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [dict(type='Resize', scale=(321, 321), keep_ratio=True)],
+            [
+                dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
+                dict(type='HumanRandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadParsingAnnotations')],
+            [dict(type='PackParsingInputs')],
+        ])
+]
 # Sec. 4.1 augmentation: random resize 0.6-1.4 and mirror (the left/right
 # labels swapped), crop to 321 x 321; no rotation or photometric distortion
 train_pipeline = [
-    t for t in _base_.train_pipeline
-    if t.type not in ('mmseg.RandomRotate', 'mmseg.PhotoMetricDistortion')
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(321, 321),
+        ratio_range=(0.6, 1.4),
+        keep_ratio=True),
+    dict(type='mmseg.RandomCrop', crop_size=crop_size),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='PackParsingInputs')
 ]
-train_pipeline[2].update(scale=(321, 321), ratio_range=(0.6, 1.4))
-train_pipeline[3].crop_size = crop_size  # RandomCrop
 train_dataloader = dict(
     batch_size=30,  # Sec. 4.1
     sampler=dict(type='DefaultSampler', shuffle=True),

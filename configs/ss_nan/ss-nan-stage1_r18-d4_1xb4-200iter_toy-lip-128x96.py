@@ -32,13 +32,33 @@ model = dict(
         num_classes=20))
 # toy_lip.py's images resized to 128 x 96 without keeping the aspect ratio
 # (no scale jitter, no crop), flipped with the left/right swap
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].keep_ratio = False
-train_pipeline = _base_.train_pipeline[:2] + test_pipeline[1:2] + [
-    t for t in _base_.train_pipeline if t.type == 'HumanRandomFlip'
-] + _base_.train_pipeline[-1:]
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = test_pipeline[1:2]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(96, 128), keep_ratio=False),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='Resize', scale=(96, 128), keep_ratio=False),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='PackParsingInputs')
+]
+tta_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [dict(type='Resize', scale=(96, 128), keep_ratio=False)],
+            [
+                dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
+                dict(type='HumanRandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadParsingAnnotations')],
+            [dict(type='PackParsingInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=4,
     persistent_workers=False,

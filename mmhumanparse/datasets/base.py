@@ -1,18 +1,21 @@
 """Shared checks and per-sample metadata for the single-person datasets."""
 import os.path as osp
-from typing import List
+from typing import List, Tuple
 
-import numpy as np
 from mmseg.datasets import BaseSegDataset
 
 from mmhumanparse.structures.flip import check_flip_pairs
+from .checks import Problem, missing_files, raise_problems
 
 
 class ParsingDatasetMixin:
     """Adds human-parsing checks to an mmseg ``BaseSegDataset``.
 
     - A missing image/label directory or split list raises
-      ``FileNotFoundError`` naming the path (mmseg only asserts).
+      ``FileNotFoundError`` naming the path (mmseg only asserts); so do
+      listed images and label maps that do not exist (all of them, by
+      line of the list), and an empty split raises ``ValueError`` naming
+      the list (:meth:`read_split`).
     - Every data info carries ``num_classes`` (so ``LoadParsingAnnotations``
       can reject label values >= num_classes that are not 255) and
       ``flip_pairs`` (the dataset's left/right part pairs, read by
@@ -32,13 +35,16 @@ class ParsingDatasetMixin:
                     f'{type(self).__name__}: {key} directory not found: '
                     f'{path}')
 
-    def load_data_list(self) -> List[dict]:
-        """Load the split, checking paths first.
+    def read_split(self) -> Tuple[List[dict], List[Problem]]:
+        """Load the split and list its cheap problems without raising.
 
         Returns:
-            list[dict]: one dict per image with ``img_path``,
-            ``seg_map_path``, ``num_classes``, ``flip_pairs`` and mmseg's
-            ``label_map`` / ``reduce_zero_label`` / ``seg_fields``.
+            tuple: the data list (one dict per image with ``img_path``,
+            ``seg_map_path``, ``num_classes``, ``flip_pairs``,
+            ``joint_flip_pairs`` and mmseg's ``label_map`` /
+            ``reduce_zero_label`` / ``seg_fields``) and the problems
+            ``(path, message)``: an empty split, listed files that do not
+            exist (one ``stat`` each; the record is the list's line).
         """
         self._check_paths()
         data_list = super().load_data_list()
@@ -53,6 +59,24 @@ class ParsingDatasetMixin:
             info['num_classes'] = num_classes
             info['flip_pairs'] = flip_pairs
             info['joint_flip_pairs'] = joint_flip_pairs
+        source = self.ann_file or self.data_prefix.get('img_path')
+        if not data_list:
+            return data_list, [(source, 'the split lists no images')]
+        if self.ann_file:  # mmseg keeps one record per line, blank ones too
+            names = [f'{osp.basename(source)} line {i + 1}'
+                     for i in range(len(data_list))]
+        else:
+            names = [info['img_path'] for info in data_list]
+        return data_list, missing_files(
+            (name, (info['img_path'], info.get('seg_map_path')))
+            for name, info in zip(names, data_list))
+
+    def load_data_list(self) -> List[dict]:
+        """:meth:`read_split`, raising on its problems (names the list and
+        the records)."""
+        data_list, problems = self.read_split()
+        raise_problems(problems, f'{type(self).__name__} '
+                       f'{self.ann_file or self.data_prefix.get("img_path")}')
         return data_list
 
 
@@ -62,20 +86,3 @@ class ParsingSegDataset(ParsingDatasetMixin, BaseSegDataset):
     def __init__(self, img_suffix='.jpg', seg_map_suffix='.png', **kwargs):
         super().__init__(
             img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
-
-
-def check_label_values(label: np.ndarray, num_classes: int,
-                       path: str) -> None:
-    """Raise ``ValueError`` if ``label`` holds a value >= num_classes != 255.
-
-    Args:
-        label (np.ndarray): (H, W) integer label map.
-        num_classes (int): number of classes incl. background.
-        path (str): the file it came from, for the message.
-    """
-    bad = (label >= num_classes) & (label != 255)
-    if bad.any():
-        values = np.unique(label[bad])[:10].tolist()
-        raise ValueError(
-            f'{path}: label values {values} are >= num_classes='
-            f'{num_classes} and not the ignore value 255')

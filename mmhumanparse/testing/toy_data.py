@@ -145,3 +145,20 @@ def make_toy_data(out: str,
             writer(name, root, split, n, rng, hw)
         roots[name] = root
     return roots
+
+
+def toy_images(num: int, seed: int = 0) -> list:
+    """``num`` BGR uint8 toy LIP training images (written to a temporary
+    folder by :func:`make_toy_data`, read back with OpenCV): calibration
+    and verification inputs for the deployment tools when no image folder
+    is given."""
+    import tempfile
+
+    import cv2
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_toy_data(tmp, dataset='lip', num=num, seed=seed)['LIP']
+        folder = os.path.join(root, 'train_images')
+        return [
+            cv2.imread(os.path.join(folder, f))
+            for f in sorted(os.listdir(folder))
+        ]

@@ -4,6 +4,8 @@ import warnings
 
 from mmengine import DefaultScope
 
+from ..version import check_versions
+
 
 def register_all_modules(init_default_scope: bool = True) -> None:
     """Import all mmhumanparse modules so they register themselves.
@@ -13,7 +15,6 @@ def register_all_modules(init_default_scope: bool = True) -> None:
             default scope (a new uniquely named instance is created when another
             scope is current, as mmseg/mmdet do).
     """
-    from mmhumanparse import check_versions
     check_versions()  # names a missing or unsupported mm package
 
     import mmhumanparse.codecs  # noqa: F401

@@ -143,16 +143,23 @@ def visualization_hook_class(cfg: Config, hook_type) -> type:
     return cls
 
 
-def enable_show_dir(cfg: Config, show_dir: str, config_path: str = '') -> None:
+def enable_show_dir(cfg: Config, show_dir: str, config_path: str = '') -> str:
     """Make the test run draw its predictions into ``show_dir`` (in place).
+
+    A relative ``show_dir`` is taken under the config's ``work_dir`` (as
+    mmdet's ``DetVisualizationHook`` does with ``test_out_dir``), never
+    under the current folder; an absolute one is kept.
 
     The hook is recognised by its class, not by its name: a hook with a
     ``test_out_dir`` argument (mmdet's ``DetVisualizationHook`` and hooks
-    built like it) gets ``test_out_dir=show_dir``; any other hook (mmseg's
-    ``SegVisualizationHook``) draws through the visualizer, whose
-    ``save_dir`` becomes ``show_dir`` (images under
-    ``show_dir/vis_data/vis_image``). Every test image is drawn
+    built like it) gets that folder as an absolute ``test_out_dir``; any
+    other hook (mmseg's ``SegVisualizationHook``) draws through the
+    visualizer, whose ``save_dir`` becomes that folder (images under
+    ``<folder>/vis_data/vis_image``). Every test image is drawn
     (``interval=1``).
+
+    Returns:
+        str: the folder the painted predictions go to.
 
     Raises:
         ValueError: the config has no ``default_hooks.visualization``.
@@ -162,13 +169,16 @@ def enable_show_dir(cfg: Config, show_dir: str, config_path: str = '') -> None:
         raise ValueError(f'{config_path or "config"}: '
                          'default_hooks.visualization is needed for '
                          '--show-dir')
+    out = show_dir if osp.isabs(show_dir) else osp.join(
+        cfg.work_dir, show_dir)
     vis['draw'] = True
     cls = visualization_hook_class(cfg, vis['type'])
     params = inspect.signature(cls.__init__).parameters
     if 'interval' in params:
         vis['interval'] = 1  # mmseg's hook draws every `interval`-th batch
     if 'test_out_dir' in params:
-        # mmdet joins it to work_dir/timestamp; an absolute path wins
-        vis['test_out_dir'] = osp.abspath(show_dir)
+        # mmdet joins a relative one to work_dir/timestamp
+        vis['test_out_dir'] = osp.abspath(out)
     else:
-        cfg.visualizer['save_dir'] = show_dir
+        cfg.visualizer['save_dir'] = out
+    return out

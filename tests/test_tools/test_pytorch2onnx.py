@@ -1,7 +1,8 @@
-"""tools/deployment/pytorch2onnx.py and mmhumanparse.utils.onnx_export:
+"""tools/deployment/pytorch2onnx.py and mmhumanparse.deployment:
 ONNX Runtime gives the labels of PyTorch (>= 99.9 % equal pixels) on toy
 images, for a stock mmseg EncoderDecoder and our single-person segmentors'
-toy configs."""
+toy configs; the graph's batch axis is dynamic (batch 2 and 3 against
+PyTorch), and so are H and W where the model allows."""
 import glob
 import os.path as osp
 
@@ -17,8 +18,8 @@ from mmhumanparse.datasets.metainfo import LIP_METAINFO
 from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
 from mmhumanparse.testing.tool_scripts import load_tool
-from mmhumanparse.utils.onnx_export import (ExportableParser, export_onnx,
-                                            load_parser, ort_session)
+from mmhumanparse.deployment import (ExportableParser, export_onnx,
+                                     image_batch, load_parser, ort_session)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -29,20 +30,27 @@ def _toy(method: str, pattern: str = '*toy*.py') -> str:
     return found[0]
 
 
-@pytest.mark.parametrize('method', [
-    'fcn-tiny', 'lipnet', 'c_dlinknet', 'htcorrm', 'ss_nan'
-])
-def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
-    main = load_tool('deployment/pytorch2onnx.py').main
+# H and W follow the input in every graph but SS-NAN's (its multi-scale
+# share-net turns the sizes into numbers: traced as constants)
+DYNAMIC_HW = {'fcn-tiny': True, 'lipnet': True, 'c_dlinknet': True,
+              'htcorrm': True, 'ss_nan': False}
+
+
+def _config(method, tmp_path, toy_roots):
     if method == 'fcn-tiny':
         cfg = str(tmp_path / 'tiny.py')
         with open(cfg, 'w') as f:
             f.write(tiny_lip_config(toy_roots['LIP']))
-        shape = (64, 48)
-    elif method == 'htcorrm':  # the parsing-main model
-        cfg, shape = _toy(method, 'htcorrm-parsing_*toy*.py'), (128, 96)
-    else:
-        cfg, shape = _toy(method), (128, 96)
+        return cfg, (64, 48)
+    if method == 'htcorrm':  # the parsing-main model
+        return _toy(method, 'htcorrm-parsing_*toy*.py'), (128, 96)
+    return _toy(method), (128, 96)
+
+
+@pytest.mark.parametrize('method', sorted(DYNAMIC_HW))
+def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
+    main = load_tool('deployment/pytorch2onnx.py').main
+    cfg, shape = _config(method, tmp_path, toy_roots)
     ckpt = random_segmentor_checkpoint(
         cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
     out = str(tmp_path / 'm.onnx')
@@ -53,9 +61,37 @@ def test_export_matches_pytorch(method, toy_roots, tmp_path, capsys):
     share = float(printed.split('ONNX Runtime vs PyTorch: ')[1].split()[0])
     assert share >= 99.9
     graph = onnx.load(out).graph
-    dims = [d.dim_value for d in graph.input[0].type.tensor_type.shape.dim]
-    assert dims == [1, 3, *shape]
+    dims = [d.dim_param or d.dim_value
+            for d in graph.input[0].type.tensor_type.shape.dim]
+    hw = ['H', 'W'] if DYNAMIC_HW[method] else list(shape)
+    assert dims == ['N', 3, *hw]
     assert [o.name for o in graph.output] == ['logits', 'labels']
+
+
+@pytest.mark.parametrize('method', ['lipnet', 'ss_nan'])
+def test_dynamic_batch_against_pytorch(method, toy_roots, tmp_path):
+    """Batch 2 (at the traced size, and at another size where H, W are
+    dynamic): logits and labels equal PyTorch's."""
+    cfg, shape = _config(method, tmp_path, toy_roots)
+    ckpt = random_segmentor_checkpoint(
+        cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
+    out = str(tmp_path / 'm.onnx')
+    wrapper = export_onnx(load_parser(cfg, ckpt), shape, out)
+    assert wrapper.dynamic_hw is DYNAMIC_HW[method]
+    session = ort_session(out)
+    sizes = [shape] + ([(shape[0] - 32, shape[1] + 16)]
+                       if wrapper.dynamic_hw else [])
+    rng = np.random.default_rng(0)
+    for h, w in sizes:
+        x = rng.uniform(0, 255, (2, 3, h, w)).astype(np.float32)
+        with torch.no_grad():
+            ref_logits, ref_labels = wrapper(torch.from_numpy(x))
+        logits, labels = session.run(['logits', 'labels'], {'img': x})
+        assert logits.shape == (2, 20, h, w)
+        np.testing.assert_allclose(logits, ref_logits.numpy(), atol=1e-3)
+        assert (labels == ref_labels.numpy()).mean() >= 0.999
+        # the two images differ, so must their results
+        assert not np.allclose(logits[0], logits[1])
 
 
 def test_graph_includes_preprocessing(toy_roots, tmp_path):
@@ -85,8 +121,8 @@ def test_rejects_detectors_and_bad_shape(tmp_path):
 
 
 def test_benchmark_onnx_mode():
-    """benchmark.py times the ONNX Runtime export beside the eager model
-    (smoke test at a tiny size; speed is never asserted)."""
+    """benchmark.py times the ONNX Runtime export (fp32 and int8) beside
+    the eager model (smoke test at a tiny size; speed is never asserted)."""
     bench = load_tool('analysis_tools/benchmark.py')
     entries = bench.benchmark([_toy('lipnet')], (64, 64),
                               repeat=2,
@@ -94,8 +130,105 @@ def test_benchmark_onnx_mode():
                               device='cpu',
                               onnx=True,
                               variants=['fuse+cl'],
-                              threads=1)
+                              threads=1,
+                              int8_images=bench.calibration_images(num=2))
     assert [e.name.split(' ', 1)[-1] for e in entries[1:]] == [
-        '[fuse_conv_bn] [channels_last]', '[onnxruntime]'
+        '[fuse_conv_bn] [channels_last]', '[onnxruntime]',
+        '[onnxruntime int8]'
     ]
     assert all(len(e.times) == 2 and e.images_per_s > 0 for e in entries)
+
+
+def _int8_export(cfg, ckpt, shape, out, calib_root, capsys, *extra):
+    """pytorch2onnx.py --int8 --verify; returns (exit code, printed, int8
+    vs fp32 agreement in %)."""
+    main = load_tool('deployment/pytorch2onnx.py').main
+    code = main([
+        cfg, ckpt, '--shape', *map(str, shape), '--out', out, '--int8',
+        '--calib-num', '8', '--verify', *extra, '--cfg-options',
+        f'train_dataloader.dataset.data_root={calib_root}'
+    ])
+    printed = capsys.readouterr().out
+    share = float(printed.split('int8 vs fp32 ONNX Runtime: ')[1].split()[0])
+    return code, printed, share
+
+
+def test_int8_export_untrained(toy_roots, tmp_path, capsys):
+    """--int8 writes a quantized graph (int8 conv weights, calibrated on
+    the config's training list, the layers at the input resolution kept
+    fp32) with the dynamic batch; on an untrained
+    LIP-Net its logits stay within 10 % (relative L2) of the fp32 graph's.
+    Labels of random weights are too flat to compare: the >= 99 % label
+    agreement is checked on the toy-trained LIP-Net (slow test below)."""
+    cfg = _toy('lipnet')
+    ckpt = random_segmentor_checkpoint(
+        cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
+    out = str(tmp_path / 'm.onnx')
+    code, printed, share = _int8_export(
+        cfg, ckpt, (128, 96), out, toy_roots['LIP'], capsys,
+        '--min-int8-agreement', '0')
+    assert code == 0, printed
+    assert 'calibrated on 6 images of the training list' in printed
+    int8 = str(tmp_path / 'm_int8.onnx')
+    graph = onnx.load(int8).graph
+    assert {'QuantizeLinear', 'DequantizeLinear'} <= {
+        n.op_type for n in graph.node}
+    int8_weights = [t for t in graph.initializer
+                    if t.data_type == onnx.TensorProto.INT8 and t.dims
+                    and len(t.dims) == 4]
+    assert len(int8_weights) >= 10  # the conv kernels
+    # LIP-Net's full-resolution stage 0 (before the first stride-2 op)
+    # stays fp32, the later stages run on dequantized int8 tensors
+    # (input and weight; a bias shared with a later conv may be int32)
+    dequantized = {n.output[0] for n in graph.node
+                   if n.op_type == 'DequantizeLinear'}
+    convs = [n for n in graph.node if n.op_type == 'Conv']
+    assert not any(set(n.input[:2]) & dequantized for n in convs
+                   if '/stages.0/' in n.name)
+    assert all(set(n.input[:2]) <= dequantized for n in convs
+               if '/stages.1/' in n.name)
+    dims = [d.dim_param for d in graph.input[0].type.tensor_type.shape.dim]
+    assert dims == ['N', '', 'H', 'W']
+    images = [cv2.imread(p) for p in list_images(
+        osp.join(toy_roots['LIP'], 'val_images'))]
+    x = np.concatenate([image_batch(i, (96, 64)) for i in images[:2]])
+    ref = ort_session(out).run(['logits'], {'img': x})[0]
+    got = ort_session(int8).run(['logits'], {'img': x})[0]
+    assert got.shape == (2, 20, 96, 64)
+    err = np.linalg.norm(got - ref) / np.linalg.norm(ref - ref.mean())
+    assert err < 0.1, err
+
+
+@pytest.mark.slow
+def test_int8_agrees_on_toy_trained_lipnet(tmp_path, capsys):
+    """The toy-trained LIP-Net (400 iterations) in int8, calibrated on 8
+    images of its training list: >= 99 % of the toy val pixels get the
+    fp32 graph's label."""
+    from mmhumanparse.testing import make_toy_data
+    root = make_toy_data(str(tmp_path / 'toy'), dataset='lip', num=200,
+                         seed=1)['LIP']
+    cfg, work = _toy('lipnet'), str(tmp_path / 'work')
+    weights = str(tmp_path / 'class_weights.json')  # LIP-Net's weighted CE
+    load_tool('analysis_tools/class_weights.py').main([
+        cfg, '--out', weights, '--cfg-options',
+        f'train_dataloader.dataset.data_root={root}'
+    ])
+    load_tool('train.py').main([
+        cfg, '--work-dir', work, '--cfg-options',
+        f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'model.decode_head.class_weight_file={weights}',
+        'train_cfg.max_iters=400', 'train_cfg.val_interval=10000',
+        'default_hooks.checkpoint.interval=400',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False'
+    ])
+    capsys.readouterr()
+    code, printed, share = _int8_export(
+        cfg, osp.join(work, 'iter_400.pth'), (128, 96),
+        str(tmp_path / 'lipnet.onnx'), root, capsys, '--verify-images',
+        osp.join(root, 'val_images'), '--verify-num', '1000')
+    print(printed)
+    assert code == 0, printed
+    assert 'on 100 images' in printed  # the whole toy val split
+    assert share >= 99.0

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 import mmhumanparse
-from mmhumanparse import check_versions
+import mmhumanparse.utils
+from mmhumanparse.version import _parse, check_versions
 
 GOOD = {
     'mmcv': '2.1.0',
@@ -52,7 +53,6 @@ def test_missing_package_is_skipped_when_missing_ok():
                                    ('1.7.1', '2.0.0rc4'), ('2.1.0', '2.1.1'),
                                    ('3.3.0rc1', '3.3.0rc2')])
 def test_version_order(lo, hi):
-    from mmhumanparse import _parse
     assert _parse(lo) < _parse(hi)
     assert _parse(lo) == _parse(lo)
     assert _parse('2.1.0+cu121') == _parse('2.1.0')
@@ -80,3 +80,44 @@ def test_import_pulls_in_no_mm_package():
 
 def test_version():
     assert mmhumanparse.__version__ == mmhumanparse.version.__version__
+
+
+def _imported_modules(path: str, package: str):
+    """Absolute names of the modules imported by the file at ``path``,
+    which lives in ``package`` (relative imports resolved)."""
+    import ast
+    with open(path, encoding='utf-8') as f:
+        tree = ast.parse(f.read())
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split('.')
+            base = base[:len(base) - node.level + 1] if node.level else []
+            mod = '.'.join(base + ([node.module] if node.module else []))
+            names.append(mod)
+            if node.module is None:  # from . import x
+                names += [f'{mod}.{a.name}' for a in node.names]
+    return names
+
+
+# packages that sit above utils/ (apis builds models, testing writes toy
+# data, deployment exports; the package __init__ imports utils lazily)
+ABOVE_UTILS = ('mmhumanparse', 'mmhumanparse.apis', 'mmhumanparse.testing',
+               'mmhumanparse.deployment')
+
+
+def test_no_import_runs_up_from_utils():
+    """utils/ imports version.py and the modules it registers, never the
+    package __init__, apis, testing or deployment (no arrow up)."""
+    utils = osp.dirname(mmhumanparse.utils.__file__)
+    up = []
+    for name in sorted(os.listdir(utils)):
+        if name.endswith('.py'):
+            for mod in _imported_modules(osp.join(utils, name),
+                                         'mmhumanparse.utils'):
+                if mod in ABOVE_UTILS or mod.startswith(
+                        tuple(m + '.' for m in ABOVE_UTILS[1:])):
+                    up.append(f'utils/{name} imports {mod}')
+    assert not up, up

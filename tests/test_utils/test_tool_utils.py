@@ -51,17 +51,20 @@ def test_load_config(tmp_path):
 
 def test_show_dir_segmentor_hook_uses_visualizer(tmp_path):
     cfg = load_config(_cfg(tmp_path, 'segmentor_runtime.py'))
-    enable_show_dir(cfg, 'vis_out')
+    out = enable_show_dir(cfg, 'vis_out')
     assert cfg.default_hooks.visualization.draw is True
-    assert cfg.visualizer.save_dir == 'vis_out'
+    # under the work dir, not the current folder
+    assert out == cfg.visualizer.save_dir == osp.join(
+        './work_dirs', 'c', 'vis_out')
     assert 'test_out_dir' not in cfg.default_hooks.visualization
 
 
 def test_show_dir_detector_hook_gets_test_out_dir(tmp_path):
     cfg = load_config(_cfg(tmp_path, 'detector_runtime.py'))
-    enable_show_dir(cfg, 'vis_out')
+    out = enable_show_dir(cfg, 'vis_out')
     vis = cfg.default_hooks.visualization
-    assert vis.draw is True and vis.test_out_dir == osp.abspath('vis_out')
+    assert out == osp.join('./work_dirs', 'c', 'vis_out')
+    assert vis.draw is True and vis.test_out_dir == osp.abspath(out)
     assert 'save_dir' not in cfg.visualizer
 
 
@@ -71,7 +74,8 @@ def test_show_dir_found_by_class_not_name(tmp_path, out_dir_hook):
     cfg.default_hooks.visualization = dict(type='_OutDirHookForTest')
     assert visualization_hook_class(cfg, '_OutDirHookForTest') is \
         _OutDirHookForTest
-    enable_show_dir(cfg, str(tmp_path / 'v'))
+    # an absolute folder is kept
+    assert enable_show_dir(cfg, str(tmp_path / 'v')) == str(tmp_path / 'v')
     assert cfg.default_hooks.visualization.test_out_dir == str(tmp_path / 'v')
     assert 'save_dir' not in cfg.visualizer
 

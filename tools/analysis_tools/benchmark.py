@@ -5,7 +5,7 @@ Usage::
     python tools/analysis_tools/benchmark.py CONFIG [--shape H W]
         [--repeat N] [--warmup N] [--compare CONFIG2 [CONFIG3 ...]]
         [--threads T] [--channels-last] [--fuse-conv-bn] [--onnx]
-        [--variants fuse cl fuse+cl]
+        [--int8 [--calib-images DIR]] [--variants fuse cl fuse+cl]
 
 What is timed: batch 1, ``model.eval()``, ``torch.no_grad()``, one random
 ``1 x 3 x H x W`` tensor (already normalized; the data preprocessor is not
@@ -34,8 +34,12 @@ config with that fusion only, to see which one helps.
 (``tools/deployment/pytorch2onnx.py``: the same ``inference`` path plus
 the mean/std normalization and argmax, traced at ``--shape``) and run by
 ONNX Runtime (all graph optimizations, ``--threads`` intra-op threads) on
-the same input, timed in the same rounds. ``--compare`` takes several
-configs; every ratio is printed against the first entry.
+the same input, timed in the same rounds. ``--int8`` adds that graph
+quantized to int8 by ONNX Runtime (static: int8 weights per channel, uint8
+activations, calibrated on ``--calib-images`` or on toy LIP images made by
+``mmhumanparse.testing.toy_images``; the timing does not depend on what
+the weights are). ``--compare`` takes several configs; every ratio is
+printed against the first entry.
 """
 import argparse
 import copy
@@ -131,14 +135,18 @@ class TimedOnnx(Timed):
     """An eager :class:`Timed` model exported to ONNX, run by ONNX Runtime.
 
     The graph is ``tools/deployment/pytorch2onnx.py``'s
-    (:func:`mmhumanparse.utils.onnx_export.export_onnx`): the model's
-    ``inference`` at the timed shape, plus mean/std and argmax.
+    (:func:`mmhumanparse.deployment.export_onnx`): the model's
+    ``inference`` at the timed shape (H, W fixed), plus mean/std and
+    argmax; with ``int8_images`` its static int8 version
+    (:func:`mmhumanparse.deployment.quantize_int8`) calibrated on them.
     """
 
-    def __init__(self, eager: Timed, threads: int = 0):
-        from mmhumanparse.utils.onnx_export import export_onnx, ort_session
+    def __init__(self, eager: Timed, threads: int = 0, int8_images=None):
+        from mmhumanparse.deployment import (export_onnx, ort_session,
+                                             quantize_int8)
         self.config = eager.config
-        self.name = eager.config + ' [onnxruntime]'
+        self.name = eager.config + (' [onnxruntime int8]' if int8_images
+                                    else ' [onnxruntime]')
         self.shape = eager.shape
         self.params = eager.params
         self.times = []
@@ -146,7 +154,13 @@ class TimedOnnx(Timed):
         path = osp.join(self._tmp.name, 'model.onnx')
         model = copy.deepcopy(eager.model).cpu()
         export_onnx(
-            model.to(memory_format=torch.contiguous_format), self.shape, path)
+            model.to(memory_format=torch.contiguous_format),
+            self.shape,
+            path,
+            dynamic_hw=False)
+        if int8_images:
+            path = quantize_int8(path, osp.join(self._tmp.name, 'int8.onnx'),
+                                 int8_images, self.shape)
         self.session = ort_session(path, threads)
         self.feed = {
             'img': (eager.inputs.detach().cpu().float().contiguous() * 58 +
@@ -155,6 +169,15 @@ class TimedOnnx(Timed):
 
     def _forward(self) -> None:
         self.session.run(['labels'], self.feed)
+
+
+def calibration_images(folder: str = None, num: int = 8) -> list:
+    """``num`` BGR images of ``folder``, or toy LIP images if None."""
+    if folder:
+        from mmhumanparse.deployment import read_images
+        return read_images(folder, num)
+    from mmhumanparse.testing import toy_images
+    return toy_images(num)
 
 
 VARIANTS = {
@@ -174,12 +197,14 @@ def benchmark(configs: Sequence[str],
               fuse_conv_bn: bool = False,
               onnx: bool = False,
               variants: Sequence[str] = (),
-              threads: int = 0) -> List[Timed]:
+              threads: int = 0,
+              int8_images: Sequence = ()) -> List[Timed]:
     """Build every entry and time them alternately, one image each per
     round (so load from other processes hits all entries alike).
 
     Entries: ``configs[0]``, then its ``variants`` (eager with a fusion),
-    then its ONNX Runtime export if ``onnx``, then ``configs[1:]``.
+    then its ONNX Runtime export if ``onnx``, its int8 export calibrated on
+    ``int8_images`` if any, then ``configs[1:]``.
     """
     first = Timed(configs[0], shape, device, cfg_options, channels_last,
                   fuse_conv_bn)
@@ -188,10 +213,12 @@ def benchmark(configs: Sequence[str],
         models.append(
             Timed(configs[0], first.shape, device, cfg_options,
                   **VARIANTS[v]))
+    if (onnx or int8_images) and device != 'cpu':
+        raise ValueError('--onnx / --int8 time ONNX Runtime on the CPU only')
     if onnx:
-        if device != 'cpu':
-            raise ValueError('--onnx times ONNX Runtime on the CPU only')
         models.append(TimedOnnx(first, threads))
+    if int8_images:
+        models.append(TimedOnnx(first, threads, int8_images))
     models += [
         Timed(c, shape, device, cfg_options, channels_last, fuse_conv_bn)
         for c in configs[1:]
@@ -250,6 +277,13 @@ def parse_args():
         action='store_true',
         help='also time CONFIG exported to ONNX, in ONNX Runtime')
     parser.add_argument(
+        '--int8',
+        action='store_true',
+        help='also time CONFIG exported to ONNX and quantized to int8 '
+        '(static, calibrated on --calib-images or on toy LIP images)')
+    parser.add_argument('--calib-images', help='folder of calibration images')
+    parser.add_argument('--calib-num', type=int, default=8)
+    parser.add_argument(
         '--variants',
         nargs='+',
         default=[],
@@ -269,7 +303,9 @@ def main():
     models = benchmark(configs, args.shape, args.repeat, args.warmup,
                        args.device, None, args.channels_last,
                        args.fuse_conv_bn, args.onnx, args.variants,
-                       args.threads or torch.get_num_threads())
+                       args.threads or torch.get_num_threads(),
+                       calibration_images(args.calib_images, args.calib_num)
+                       if args.int8 else ())
     print(f'device: {args.device}, torch {torch.__version__}, '
           f'{torch.get_num_threads()} threads, channels_last='
           f'{args.channels_last}, fuse_conv_bn={args.fuse_conv_bn}; path: '

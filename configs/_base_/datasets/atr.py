@@ -5,11 +5,26 @@ _base_ = './lip.py'
 dataset_type = 'ATRDataset'
 data_root = 'data/ATR'
 crop_size = (512, 512)  # (h, w)
-train_pipeline = _base_.train_pipeline
-train_pipeline[2].scale = (512, 512)  # RandomResize
-train_pipeline[4].crop_size = crop_size  # RandomCrop
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (512, 512)  # Resize
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(512, 512),
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
+    dict(type='mmseg.RandomRotate', prob=0.5, degree=30, seg_pad_val=255),
+    dict(type='mmseg.RandomCrop', crop_size=crop_size),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='mmseg.PhotoMetricDistortion'),
+    dict(type='PackParsingInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(512, 512), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
 # the same list file names as LIP; images and labels in one folder each
 train_dataloader = dict(
     dataset=dict(

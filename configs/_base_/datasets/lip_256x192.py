@@ -4,18 +4,45 @@
 # lip.py's pipelines at this size, without PhotoMetricDistortion.
 _base_ = './lip.py'
 crop_size = (256, 192)  # (h, w); mmcv scales below are (w, h)
-train_pipeline = _base_.train_pipeline
-train_pipeline[2].scale = (192, 256)  # RandomResize, ratio 0.5-1.5
-train_pipeline[4].crop_size = crop_size  # RandomCrop
-del train_pipeline[6]  # no PhotoMetricDistortion
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (192, 256)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(192, 256),
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
+    dict(type='mmseg.RandomRotate', prob=0.5, degree=30, seg_pad_val=255),
+    dict(type='mmseg.RandomCrop', crop_size=crop_size),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='PackParsingInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(192, 256), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
 # --tta: three scales of the 256 x 192 input, each with and without flip
 # (tta_model = ParsingTTAModel swaps left/right for the flipped views).
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = [
-    dict(type='Resize', scale=(int(192 * r), int(256 * r)), keep_ratio=True)
-    for r in (0.75, 1.0, 1.25)
+tta_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(
+                    type='Resize',
+                    scale=(int(192 * r), int(256 * r)),
+                    keep_ratio=True) for r in (0.75, 1.0, 1.25)
+            ],
+            [
+                dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
+                dict(type='HumanRandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadParsingAnnotations')],
+            [dict(type='PackParsingInputs')],
+        ])
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

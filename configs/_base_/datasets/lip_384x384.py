@@ -4,16 +4,21 @@
 # long side 384, single scale. The paper gives no batch size: 8 per GPU.
 _base_ = './lip.py'
 crop_size = (384, 384)  # (h, w)
-# lip.py's first six steps (load image and labels, resize, rotate, crop,
-# flip), with the keypoint-aware rotate and crop, then padding to 384 x 384
-# and the targets of the auxiliary encoders on the final training geometry
-train_pipeline = _base_.train_pipeline[:6]
-train_pipeline[2].update(scale=(384, 384), ratio_range=(0.75, 1.25))
-train_pipeline[3].update(type='HumanRandomRotate', degree=60)
-train_pipeline[4].update(type='HumanRandomCrop', crop_size=crop_size)
-train_pipeline.insert(
-    5, dict(type='Pad', size=(384, 384), pad_val=dict(img=0, seg=255)))
-train_pipeline += [
+# lip.py's steps at this size with the keypoint-aware rotate and crop, then
+# padding to 384 x 384 and the targets of the auxiliary encoders on the
+# final training geometry (no photometric distortion)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(384, 384),
+        ratio_range=(0.75, 1.25),
+        keep_ratio=True),
+    dict(type='HumanRandomRotate', prob=0.5, degree=60, seg_pad_val=255),
+    dict(type='HumanRandomCrop', crop_size=crop_size),
+    dict(type='Pad', size=(384, 384), pad_val=dict(img=0, seg=255)),
+    dict(type='HumanRandomFlip', prob=0.5),
     dict(type='GenerateEdge', edge_width=3),
     dict(
         type='GeneratePoseHeatmaps',
@@ -26,8 +31,12 @@ train_pipeline += [
     dict(type='PackParsingInputs')
 ]
 # Sec. 4.2 "Testing details": long side 384, single scale, no flip
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (384, 384)
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(384, 384), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
 train_dataloader = dict(
     batch_size=8,
     sampler=dict(type='DefaultSampler', shuffle=True),  # epoch-based loop

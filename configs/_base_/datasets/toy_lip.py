@@ -7,15 +7,37 @@ _base_ = './lip.py'
 data_root = 'data/toy/LIP'
 crop_size = (128, 96)  # (h, w); mmcv scales below are (w, h)
 train_pipeline = [
-    t for t in _base_.train_pipeline
-    if t.type not in ('mmseg.RandomRotate', 'mmseg.PhotoMetricDistortion')
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadParsingAnnotations'),
+    dict(
+        type='RandomResize',
+        scale=(96, 128),
+        ratio_range=(0.75, 1.25),
+        keep_ratio=True),
+    dict(type='mmseg.RandomCrop', crop_size=crop_size),
+    dict(type='HumanRandomFlip', prob=0.5),
+    dict(type='PackParsingInputs')
 ]
-train_pipeline[2].update(scale=(96, 128), ratio_range=(0.75, 1.25))
-train_pipeline[3].crop_size = crop_size  # RandomCrop
-test_pipeline = _base_.test_pipeline
-test_pipeline[1].scale = (96, 128)
-tta_pipeline = _base_.tta_pipeline
-tta_pipeline[1].transforms[0] = test_pipeline[1:2]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(96, 128), keep_ratio=True),
+    dict(type='LoadParsingAnnotations'),
+    dict(type='PackParsingInputs')
+]
+tta_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [dict(type='Resize', scale=(96, 128), keep_ratio=True)],
+            [
+                dict(type='HumanRandomFlip', prob=0., direction='horizontal'),
+                dict(type='HumanRandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadParsingAnnotations')],
+            [dict(type='PackParsingInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,

@@ -8,7 +8,7 @@ from mmseg.datasets.transforms import LoadAnnotations as MMSegLoadAnnotations
 
 from mmhumanparse.converters.label_io import read_label_png
 from mmhumanparse.registry import TRANSFORMS
-from ..base import check_label_values
+from ..checks import check_label_values
 
 
 def _check_size(label_shape, results, path):

@@ -43,12 +43,17 @@ class ParsingEncoderDecoder(EncoderDecoder):
         explicit = self.test_cfg.get('flip_pairs', None)
         dataset_meta = getattr(self, 'dataset_meta', None)
         num_classes = mirrored.shape[1]
-        mirrored = torch.stack([
-            swap_flip_channels(
-                m,
-                resolve_flip_pairs(explicit, meta, dataset_meta,
-                                   'ParsingEncoderDecoder flip test',
-                                   num_classes),
-                dim=0) for m, meta in zip(mirrored, batch_img_metas)
-        ])
+        pairs = [
+            resolve_flip_pairs(explicit, meta, dataset_meta,
+                               'ParsingEncoderDecoder flip test',
+                               num_classes) for meta in batch_img_metas
+        ]
+        if all(p == pairs[0] for p in pairs):
+            # one swap for the batch (an ONNX trace keeps N dynamic)
+            mirrored = swap_flip_channels(mirrored, pairs[0], dim=1)
+        else:
+            mirrored = torch.stack([
+                swap_flip_channels(m, p, dim=0)
+                for m, p in zip(mirrored, pairs)
+            ])
         return (seg_logits + mirrored) / 2

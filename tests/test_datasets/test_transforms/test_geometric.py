@@ -128,6 +128,26 @@ def test_rotate_keypoints_land_on_their_marks(degree, auto_bound):
         assert vis[4] == 0  # (28, 18), near a corner, leaves the image
 
 
+@pytest.mark.parametrize('auto_bound', [False, True])
+def test_rotate_pads_labels_with_ignore(auto_bound):
+    """The uncovered corners of a 45-degree rotation are 255 (ignored by the
+    loss), not 0 (background); the image corners get ``pal_val``."""
+    rot = TRANSFORMS.build(
+        dict(type='HumanRandomRotate', prob=1.0, degree=(45, 45),
+             auto_bound=auto_bound))
+    seg = np.full((H, W), 7, np.uint8)  # one part, no background
+    r = _results(seg)
+    r['img'] = np.full((H, W, 3), 100, np.uint8)
+    res = rot(r)
+    out, img = res['gt_seg_map'], res['img']
+    h, w = out.shape
+    corners = [(0, 0), (0, w - 1), (h - 1, 0), (h - 1, w - 1)]
+    assert [int(out[y, x]) for y, x in corners] == [255] * 4
+    assert [int(img[y, x, 0]) for y, x in corners] == [0] * 4
+    assert out[h // 2, w // 2] == 7 and img[h // 2, w // 2, 0] == 100
+    assert set(np.unique(out)) == {7, 255}
+
+
 def test_rotate_not_applied():
     rot = TRANSFORMS.build(
         dict(type='HumanRandomRotate', prob=0.0, degree=30))
