@@ -4,9 +4,11 @@
 (arXiv:1803.07741): every scale of the Share-Net runs the same Skip-Net, a
 dilated ResNet-101 whose res3/res4/res5 features are concatenated and read
 by one ``C x 3 x 3`` dense classifier (Sec. 3.1, Fig. 2). The per-scale
-probability maps are merged by an aggregation (Sec. 3.2): the learned
+maps are merged by an aggregation (Sec. 3.2): the learned
 :class:`NeuralAggregation` (Eq. 2-3) or, for ablations, the average or the
-maximum over scales. The scale loop itself lives in
+maximum over scales. Each reads the scales' probability maps and merges
+them, or the ``values`` it is given with them (the scales' logits, which
+the Share-Net merges before the softmax, Sec. 3.3). The scale loop itself lives in
 :class:`~mmhumanparse.models.segmentors.MultiScaleEncoderDecoder`.
 """
 from typing import List, Optional, Sequence
@@ -188,7 +190,8 @@ class NeuralAggregation(nn.Module):
     probability maps and gives a logit ``a_i^s`` per scale s and pixel i;
     ``w_i^s = softmax_s(a_i^s)`` (Eq. 3) and the aggregate is
     ``r_{i,c} = sum_s w_i^s x_{i,c}^s`` (Eq. 2); the weight is shared over
-    the classes c.
+    the classes c. ``x`` is the probability map, or the scale's logits when
+    they are passed as ``values`` (LIP_SSL weighs its score maps).
 
     * ``shared_scorer=False`` (the paper): the scorer reads the
       concatenation of the S maps and outputs S logits, so it is tied to
