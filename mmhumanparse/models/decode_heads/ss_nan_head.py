@@ -8,8 +8,8 @@ maps are merged by an aggregation (Sec. 3.2): the learned
 :class:`NeuralAggregation` (Eq. 2-3) or, for ablations, the average or the
 maximum over scales. Each reads the scales' probability maps and merges
 them, or the ``values`` it is given with them (the scales' logits, which
-the Share-Net merges before the softmax, Sec. 3.3). The scale loop itself lives in
-:class:`~mmhumanparse.models.segmentors.MultiScaleEncoderDecoder`.
+the Share-Net merges before the softmax, Sec. 3.3). The scale loop itself
+lives in :class:`~mmhumanparse.models.segmentors.MultiScaleEncoderDecoder`.
 """
 from typing import List, Optional, Sequence
 

@@ -365,18 +365,25 @@ def test_toy_configs_learn_toy_lip(tmp_path, monkeypatch):
     # L_joint of the untrained model on one training batch
     untrained = MODELS.build(copy.deepcopy(cfg2.model))
     untrained.init_weights()
-    loader = Runner.build_dataloader(
-        copy.deepcopy(cfg2.train_dataloader), seed=0)
-    batch = untrained.data_preprocessor(next(iter(loader)), True)
+    loader = iter(
+        Runner.build_dataloader(
+            copy.deepcopy(cfg2.train_dataloader), seed=0))
+    batches = [
+        untrained.data_preprocessor(next(loader), True) for _ in range(3)
+    ]
     with torch.no_grad():
         joint0 = float(
-            untrained(**batch, mode='loss')['decode.agg.joint_l2'])
+            untrained(**batches[0], mode='loss')['decode.agg.joint_l2'])
     # stage 2 trains: its gradient is of the order of stage 1's (L_joint in
-    # grid cells, a weight of the CE), not ~1 % of it
-    ratio, joint_start = stage2_gradient_ratio(cfg2.model, ckpt, batch)
-    print(f'stage-2 / CE gradient norm on the stage-1 checkpoint: '
-          f'{ratio:.3f} (L_joint {joint_start:.3f})')
-    assert 0.3 <= ratio <= 3, ratio
+    # grid cells, a weight of the CE), not ~1 % of it (mean of 3 batches)
+    ratios = [
+        stage2_gradient_ratio(cfg2.model, ckpt, batch) for batch in batches
+    ]
+    ratio = sum(r for r, _ in ratios) / len(ratios)
+    print('stage-2 / CE gradient norm on the stage-1 checkpoint: '
+          f'{ratio:.3f} (batches: ' +
+          ', '.join(f'{r:.3f} at L_joint {j:.3f}' for r, j in ratios) + ')')
+    assert 0.3 <= ratio <= 3, ratios
     runner2.train()
     hub = runner2.message_hub
     ce2 = hub.get_scalar('train/decode.agg.parsing_ce').data[0]
