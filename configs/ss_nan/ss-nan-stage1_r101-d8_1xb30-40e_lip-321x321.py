@@ -1,4 +1,5 @@
-# SS-NAN on LIP, training stage 1 (ss-nan.txt, Sec. 4.1): the Share-Net with
+# SS-NAN ("Self-Supervised Neural Aggregation Networks for Human Parsing",
+# arXiv:1803.07741) on LIP, training stage 1 (Sec. 4.1): the Share-Net with
 # neural aggregation trained with L_parsing only for 40 epochs. Input
 # 321 x 321, batch 30 on one GPU, SGD lr 0.001 (0.01 for the final dense
 # classifier), poly 0.9, momentum 0.9, weight decay 5e-4, random mirror (with

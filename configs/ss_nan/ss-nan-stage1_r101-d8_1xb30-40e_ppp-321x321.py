@@ -1,4 +1,5 @@
-# SS-NAN on PASCAL-Person-Part, training stage 1 (ss-nan.txt, Sec. 4.1):
+# SS-NAN ("Self-Supervised Neural Aggregation Networks for Human Parsing",
+# arXiv:1803.07741) on PASCAL-Person-Part, training stage 1 (Sec. 4.1):
 # the LIP recipe (ss-nan-stage1_r101-d8_1xb30-40e_lip-321x321.py: input
 # 321 x 321, batch 30, SGD lr 0.001 with 10x on the dense classifier, poly
 # 0.9, mirror + resize 0.6-1.4, L_parsing only for 40 epochs) on the 7 PPP

@@ -1,4 +1,5 @@
-# SS-NAN on PASCAL-Person-Part, training stage 2 (ss-nan.txt, Sec. 4.1;
+# SS-NAN ("Self-Supervised Neural Aggregation Networks for Human Parsing",
+# arXiv:1803.07741) on PASCAL-Person-Part, training stage 2 (Sec. 4.1;
 # Table 3: mIoU 62.44): fine-tune the stage-1 model with L_SS-NAN =
 # L_parsing * L_joint (Eq. 4), 30 epochs. PPP has no left/right parts and
 # no hat/face/shoe labels, so its joints are the centres of its six part

@@ -4,10 +4,12 @@
 (arXiv:1803.07741): every scale of the Share-Net runs the same Skip-Net, a
 dilated ResNet-101 whose res3/res4/res5 features are concatenated and read
 by one ``C x 3 x 3`` dense classifier (Sec. 3.1, Fig. 2). The per-scale
-probability maps are merged by an aggregation (Sec. 3.2): the learned
+maps are merged by an aggregation (Sec. 3.2): the learned
 :class:`NeuralAggregation` (Eq. 2-3) or, for ablations, the average or the
-maximum over scales. The scale loop itself lives in
-:class:`~mmhumanparse.models.segmentors.MultiScaleEncoderDecoder`.
+maximum over scales. Each reads the scales' probability maps and merges
+them, or the ``values`` it is given with them (the scales' logits, which
+the Share-Net merges before the softmax, Sec. 3.3). The scale loop itself
+lives in :class:`~mmhumanparse.models.segmentors.MultiScaleEncoderDecoder`.
 """
 from typing import List, Optional, Sequence
 
@@ -37,7 +39,11 @@ class SSNANHead(BaseDecodeHead):
     with ``loss_joint`` (e.g. :class:`SSJointLoss`) the head returns
     ``loss_ss_nan = L_parsing * L_joint`` and logs both factors
     (``parsing_ce``, ``joint_l2``; no ``loss`` in the names, so they are
-    logged but not added to the total).
+    logged but not added to the total). ``joint_grad=False`` (default):
+    L_joint is a weight of the cross-entropy without gradient through it
+    (Fig. 3: "weighting the pixel-wise Cross-Entropy loss with the joint
+    loss"; LIP_SSL's HeatmapError layer has ``propagate_down: false``);
+    ``joint_grad=True``: the product is differentiable in both factors.
 
     Args:
         in_channels (Sequence[int]): Channels of the selected stages, e.g.
@@ -45,6 +51,8 @@ class SSNANHead(BaseDecodeHead):
         in_index (Sequence[int]): Their indices in the backbone outputs.
         loss_joint (dict, optional): Config of the joint loss; None trains
             with L_parsing only (the first stage of the paper's schedule).
+        joint_grad (bool): Back-propagate through L_joint. Defaults to
+            False (a detached weight).
         kernel_size (int): Classifier kernel. Defaults to 3 (Sec. 3.1).
         **kwargs: :class:`mmseg.BaseDecodeHead` arguments (``num_classes``,
             ``loss_decode``, ``dropout_ratio``, ...). ``channels`` and
@@ -59,6 +67,7 @@ class SSNANHead(BaseDecodeHead):
                  in_channels: Sequence[int],
                  in_index: Sequence[int],
                  loss_joint: Optional[dict] = None,
+                 joint_grad: bool = False,
                  kernel_size: int = 3,
                  **kwargs) -> None:
         for key in ('channels', 'input_transform'):
@@ -83,6 +92,7 @@ class SSNANHead(BaseDecodeHead):
             kernel_size=kernel_size,
             padding=kernel_size // 2)
         self.loss_joint = MODELS.build(loss_joint) if loss_joint else None
+        self.joint_grad = joint_grad
 
     def forward(self, inputs: Sequence[Tensor]) -> Tensor:
         """Logits (N, num_classes, H, W) from the concatenated stages."""
@@ -132,8 +142,9 @@ class SSNANHead(BaseDecodeHead):
             return losses
         parsing = sum(losses.values())
         joint = self.loss_joint(seg_logits, seg_label)
+        weight = joint if self.joint_grad else joint.detach()
         return dict(
-            loss_ss_nan=parsing * joint,
+            loss_ss_nan=parsing * weight,
             parsing_ce=parsing.detach(),
             joint_l2=joint.detach(),
             acc_seg=acc)
@@ -154,6 +165,22 @@ def _check_probs(probs: Sequence[Tensor], who: str) -> Tensor:
     return torch.stack(list(probs), dim=1)
 
 
+def _stack_values(probs: Sequence[Tensor], values: Optional[Sequence[Tensor]],
+                  who: str) -> Tensor:
+    """(N, S, C, H, W) stack of ``values``, or of ``probs`` when None;
+    ``values`` must match ``probs`` map by map."""
+    stacked = _check_probs(probs, who)
+    if values is None:
+        return stacked
+    if not isinstance(values, (list, tuple)) or len(values) != len(probs) \
+            or any(v.shape != probs[0].shape for v in values):
+        raise ValueError(
+            f'{who}: values must be {len(probs)} maps of the probability '
+            f'maps\' shape {tuple(probs[0].shape)}, got '
+            f'{[tuple(getattr(v, "shape", ())) for v in values]}')
+    return torch.stack(list(values), dim=1)
+
+
 @MODELS.register_module()
 class NeuralAggregation(nn.Module):
     """Adaptive neural aggregation of multi-scale probability maps.
@@ -163,7 +190,8 @@ class NeuralAggregation(nn.Module):
     probability maps and gives a logit ``a_i^s`` per scale s and pixel i;
     ``w_i^s = softmax_s(a_i^s)`` (Eq. 3) and the aggregate is
     ``r_{i,c} = sum_s w_i^s x_{i,c}^s`` (Eq. 2); the weight is shared over
-    the classes c.
+    the classes c. ``x`` is the probability map, or the scale's logits when
+    they are passed as ``values`` (LIP_SSL weighs its score maps).
 
     * ``shared_scorer=False`` (the paper): the scorer reads the
       concatenation of the S maps and outputs S logits, so it is tied to
@@ -182,7 +210,8 @@ class NeuralAggregation(nn.Module):
         act_cfg (dict): Activation between the two convs.
 
     Shapes:
-        forward: list of S tensors (N, C, H, W) -> (N, C, H, W).
+        forward: probs (and values), lists of S tensors (N, C, H, W) ->
+        (N, C, H, W).
     """
 
     def __init__(self,
@@ -231,10 +260,18 @@ class NeuralAggregation(nn.Module):
         """Weights w (N, S, H, W) of Eq. 3; they sum to 1 over S."""
         return self.scale_logits(probs).softmax(dim=1)
 
-    def forward(self, probs: Sequence[Tensor]) -> Tensor:
-        """Aggregate r (N, C, H, W) of Eq. 2."""
+    def forward(self,
+                probs: Sequence[Tensor],
+                values: Optional[Sequence[Tensor]] = None) -> Tensor:
+        """Aggregate r (N, C, H, W) of Eq. 2.
+
+        The weights are read from ``probs``; they weigh ``values`` (e.g.
+        the scales' logits, as LIP_SSL weighs its score maps), or the
+        probabilities themselves when ``values`` is None.
+        """
         weights = self.scale_weights(probs)
-        return (weights.unsqueeze(2) * torch.stack(list(probs), 1)).sum(1)
+        maps = _stack_values(probs, values, type(self).__name__)
+        return (weights.unsqueeze(2) * maps).sum(1)
 
 
 @MODELS.register_module()
@@ -243,12 +280,16 @@ class AverageAggregation(nn.Module):
     the average-pooling baseline of SS-NAN Sec. 3.2.
 
     Shapes:
-        forward: list of S tensors (N, C, H, W) -> (N, C, H, W).
+        forward: probs (and values), lists of S tensors (N, C, H, W) ->
+        (N, C, H, W).
     """
 
-    def forward(self, probs: Sequence[Tensor]) -> Tensor:
-        """Mean over scales."""
-        return _check_probs(probs, type(self).__name__).mean(dim=1)
+    def forward(self,
+                probs: Sequence[Tensor],
+                values: Optional[Sequence[Tensor]] = None) -> Tensor:
+        """Mean over scales of ``values`` (e.g. logits), or of ``probs``
+        when ``values`` is None."""
+        return _stack_values(probs, values, type(self).__name__).mean(dim=1)
 
 
 @MODELS.register_module()
@@ -258,16 +299,23 @@ class MaxAggregation(nn.Module):
     Sec. 3.2.
 
     Shapes:
-        forward: list of S tensors (N, C, H, W) -> (N, C, H, W).
+        forward: probs (and values), lists of S tensors (N, C, H, W) ->
+        (N, C, H, W).
     """
 
     def __init__(self, eps: float = 1e-12) -> None:
         super().__init__()
         self.eps = eps
 
-    def forward(self, probs: Sequence[Tensor]) -> Tensor:
-        """Max over scales, divided by its sum over classes."""
-        peak = _check_probs(probs, type(self).__name__).amax(dim=1)
+    def forward(self,
+                probs: Sequence[Tensor],
+                values: Optional[Sequence[Tensor]] = None) -> Tensor:
+        """Max over scales of ``values`` (e.g. logits; no renormalisation),
+        or of ``probs`` divided by its sum over classes when ``values`` is
+        None."""
+        peak = _stack_values(probs, values, type(self).__name__).amax(dim=1)
+        if values is not None:
+            return peak
         return peak / peak.sum(dim=1, keepdim=True).clamp_min(self.eps)
 
 

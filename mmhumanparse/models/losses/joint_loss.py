@@ -1,5 +1,5 @@
 """SS-NAN's self-supervised joint loss (L_joint of Eq. 4)."""
-from typing import Sequence
+from typing import Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -23,10 +23,15 @@ class SSJointLoss(NamedLoss):
     the probability-weighted centroid of the softmax (differentiable), for
     the label the centroid of the one-hot map.
 
-    Choices the paper leaves open (and the issue fixes):
+    Choices the paper leaves open:
 
-    * Coordinates ``(x, y)`` are divided by the map width / height, so the
-      loss does not depend on the crop size.
+    * Units (``unit``). Coordinates ``(x, y)`` are label pixels divided by
+      ``unit``: 8 (default) measures in cells of the paper's output-stride-8
+      grid, as LIP_SSL computes its joints on the label shrunk by 8; the
+      labels are at the input size, so every scale of the Share-Net uses
+      the same unit. ``unit='size'`` divides x by the label width and y by
+      its height (L_joint ~1e-3, and a product with it shrinks the
+      gradients to ~1 %).
     * Joints absent from the label (no pixel of their group) are left out:
       per image, the sum runs over its ``n`` present joints and is divided
       by ``2 n``; the batch value is the mean over images with ``n > 0``
@@ -34,13 +39,16 @@ class SSJointLoss(NamedLoss):
     * Pixels labelled ``ignore_index`` count for neither centre (their
       predicted probabilities are masked out too).
 
-    SS-NAN forms ``L_parsing * L_joint``; the decode head does the product
+    SS-NAN forms ``L_parsing * L_joint``; the decode head does the product,
+    by default with L_joint as a weight without gradient
     (:class:`~mmhumanparse.models.decode_heads.SSNANHead`).
 
     Args:
         joint_groups (Sequence[Sequence[int]]): One tuple of part labels per
             joint, e.g. ``LIP_METAINFO['joint_groups']`` (nine joints).
         loss_weight (float): Multiplies the loss. Defaults to 1.0.
+        unit (float | str): Label pixels per coordinate unit (the output
+            stride of the network), or ``'size'``. Defaults to 8.
         ignore_index (int): Label to ignore. Defaults to 255.
         loss_name (str): Name used in loss dicts. Defaults to
             ``'loss_joint'``.
@@ -49,9 +57,16 @@ class SSJointLoss(NamedLoss):
     def __init__(self,
                  joint_groups: Sequence[Sequence[int]],
                  loss_weight: float = 1.0,
+                 unit: Union[float, str] = 8.0,
                  ignore_index: int = 255,
                  loss_name: str = 'loss_joint') -> None:
         super().__init__(loss_weight, loss_name)
+        if unit != 'size' and (isinstance(unit, (str, bool))
+                               or not float(unit) > 0):
+            raise ValueError(
+                'SSJointLoss (mmhumanparse/models/losses/joint_loss.py): '
+                f"unit must be a positive number or 'size', got {unit!r}")
+        self.unit = unit
         self.codec = JointCenterCodec(joint_groups)
         self.ignore_index = ignore_index
 
@@ -90,7 +105,8 @@ class SSJointLoss(NamedLoss):
             onehot = torch.zeros_like(seg_logits).scatter_(
                 1, (label * valid).unsqueeze(1), mask)
             gt, gt_mass = self.codec.batch_decode(onehot)
-        scale = pred.new_tensor([w, h])
+        scale = pred.new_tensor(
+            [w, h] if self.unit == 'size' else [float(self.unit)] * 2)
         present = (gt_mass > 0).to(pred.dtype)  # (N, J)
         sq = (((pred - gt) / scale)**2).sum(dim=-1)  # (N, J)
         num = present.sum(dim=1)

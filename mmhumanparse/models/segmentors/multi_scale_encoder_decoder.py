@@ -18,21 +18,30 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
     (arXiv:1803.07741), Sec. 3.1-3.3, Fig. 2: the input is resized to every
     scale of ``scales`` ({0.5, 0.75, 1.0} in the paper), each copy goes
     through the same backbone and decode head (shared weights), the
-    per-scale softmax maps are resized bilinearly to the resolution of the
+    per-scale logits are resized bilinearly to the resolution of the
     largest scale's output and merged by ``aggregation``
     (:class:`NeuralAggregation`, :class:`AverageAggregation` or
-    :class:`MaxAggregation`; any module mapping a list of (N, C, H, W)
-    probability maps to one).
+    :class:`MaxAggregation`: ``aggregation(probs, values)`` with the lists
+    of (N, C, H, W) softmax maps, which the scorer reads, and of the maps
+    to merge).
+
+    ``aggregate='logits'`` (default): the scales' logits are merged and the
+    softmax / cross-entropy act on the merged scores (Sec. 3.3: "the final
+    output is produced by performing a softmax operation on the aggregated
+    maps"; LIP_SSL: attention x fc8 score maps, Eltwise SUM,
+    SoftmaxWithLoss). ``aggregate='probs'``: the softmax maps are merged
+    (Eq. 2 read literally) and the aggregate is used as log-probabilities.
 
     Training: the decode head's loss is applied to each scale's logits
     (deep supervision, prefix ``decode.s{scale}``, weighted by
-    ``scale_loss_weight``) and to the aggregate (``decode.agg``, passed to
-    the head as log-probabilities, so a cross-entropy on it is
-    ``-log r_y``). Any decode head works; with
-    :class:`SSNANHead` and a joint loss each of these is L_SS-NAN (Eq. 4).
+    ``scale_loss_weight``) and to the aggregate (``decode.agg``: the merged
+    logits, or ``log r`` so that a cross-entropy on it is ``-log r_y``;
+    both on the output grid, resized to the labels by the head).
+    Any decode head works; with :class:`SSNANHead` and a joint loss each of
+    these is L_SS-NAN (Eq. 4).
 
-    Inference: the aggregate at the input size, returned as
-    log-probabilities (argmax and softmax are those of the aggregate).
+    Inference: the aggregate at the input size (merged logits, or
+    log-probabilities with ``aggregate='probs'``).
     ``test_cfg.flip=True`` adds the mirrored view with the left/right swap
     (:class:`ParsingEncoderDecoder`); ``test_cfg.scales`` may replace the
     training scales (needs an aggregation that accepts them, e.g.
@@ -46,6 +55,8 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
             missing.
         scale_loss_weight (float): Weight of each per-scale loss.
             Defaults to 1.0 (the paper weighs them like the final output).
+        aggregate (str): ``'logits'`` or ``'probs'`` (see above). Defaults
+            to ``'logits'``.
         eps (float): Floor of the probabilities before the log.
         **kwargs: :class:`ParsingEncoderDecoder` arguments.
     """
@@ -54,6 +65,7 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
                  scales: Sequence[float] = (0.5, 0.75, 1.0),
                  aggregation: dict = dict(type='NeuralAggregation'),
                  scale_loss_weight: float = 1.0,
+                 aggregate: str = 'logits',
                  eps: float = 1e-8,
                  **kwargs) -> None:
         super().__init__(**kwargs)
@@ -69,6 +81,12 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
             aggregation.setdefault('in_channels', self.out_channels)
         self.aggregation = MODELS.build(aggregation)
         self.scale_loss_weight = scale_loss_weight
+        if aggregate not in ('logits', 'probs'):
+            raise ValueError(
+                'MultiScaleEncoderDecoder (mmhumanparse/models/segmentors/'
+                "multi_scale_encoder_decoder.py): aggregate must be 'logits' "
+                f"or 'probs', got {aggregate!r}")
+        self.aggregate = aggregate
         self.eps = eps
 
     @staticmethod
@@ -93,8 +111,8 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
 
         Returns:
             tuple: the per-scale logits, a list of (N, C, h_s, w_s), and the
-            aggregate probabilities (N, C, h, w) at the output size of the
-            largest scale.
+            aggregate (N, C, h, w) at the output size of the largest scale:
+            merged logits, or probabilities with ``aggregate='probs'``.
         """
         scales = self.scales if scales is None else scales
         # plain ints: under ONNX tracing the shape entries are tensors,
@@ -109,23 +127,25 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
                 align_corners=self.align_corners)
             logits.append(self.decode_head.forward(self.extract_feat(x)))
         size = max((lg.shape[-2:] for lg in logits), key=lambda t: t[0] * t[1])
-        probs = [
-            resize(
-                lg.softmax(dim=1),
-                size=size,
-                mode='bilinear',
-                align_corners=self.align_corners) for lg in logits
-        ]
-        return logits, self.aggregation(probs)
+        probs = [self._resize(lg.softmax(dim=1), size) for lg in logits]
+        if self.aggregate == 'probs':
+            return logits, self.aggregation(probs)
+        scores = [self._resize(lg, size) for lg in logits]
+        return logits, self.aggregation(probs, scores)
 
-    def _log_probs(self, probs: Tensor, size) -> Tensor:
-        """Aggregate probabilities resized to ``size``, as log-probs."""
-        probs = resize(
-            probs,
-            size=size,
-            mode='bilinear',
-            align_corners=self.align_corners)
-        return probs.clamp_min(self.eps).log()
+    def _resize(self, x: Tensor, size) -> Tensor:
+        """Bilinear resize to ``size`` (a no-op at that size)."""
+        return resize(
+            x, size=size, mode='bilinear', align_corners=self.align_corners)
+
+    def _scores(self, agg: Tensor, size=None) -> Tensor:
+        """The aggregate as scores for softmax / CE (logits, or log-probs
+        with ``aggregate='probs'``), resized to ``size`` when given."""
+        if size is not None:
+            agg = self._resize(agg, size)
+        if self.aggregate == 'logits':
+            return agg
+        return agg.clamp_min(self.eps).log()
 
     def loss(self, inputs: Tensor, data_samples: list) -> dict:
         """Deeply supervised losses of every scale and of the aggregate.
@@ -146,26 +166,27 @@ class MultiScaleEncoderDecoder(ParsingEncoderDecoder):
                 for k, v in scale_losses.items()
             }
             losses.update(add_prefix(scale_losses, f'decode.s{s:g}'))
-        agg_log = self._log_probs(agg, inputs.shape[-2:])
+        # at the output size: the head resizes the scores to the labels
         losses.update(
             add_prefix(
-                self.decode_head.loss_by_feat(agg_log, data_samples),
+                self.decode_head.loss_by_feat(self._scores(agg),
+                                              data_samples),
                 'decode.agg'))
         return losses
 
     def encode_decode(self, inputs: Tensor,
                       batch_img_metas: List[dict]) -> Tensor:
-        """Aggregate log-probabilities (N, C, H, W) at the input size."""
+        """Aggregate scores (N, C, H, W) at the input size."""
         scales = self.test_cfg.get('scales', None)
         if scales is not None:
             scales = self._check_scales(scales, 'test_cfg.scales')
         _, agg = self.multi_scale_forward(inputs, scales)
-        return self._log_probs(agg, inputs.shape[-2:])
+        return self._scores(agg, inputs.shape[-2:])
 
     def _forward(self, inputs: Tensor, data_samples=None) -> Tensor:
-        """Aggregate log-probabilities at the largest scale's output size."""
+        """Aggregate scores at the largest scale's output size."""
         _, agg = self.multi_scale_forward(inputs)
-        return agg.clamp_min(self.eps).log()
+        return self._scores(agg)
 
 
 __all__ = ['MultiScaleEncoderDecoder']

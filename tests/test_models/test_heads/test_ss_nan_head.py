@@ -85,8 +85,15 @@ def test_head_without_joint_loss_is_plain_ce():
     assert set(losses) == {'loss_ce', 'acc_seg'}
 
 
-def test_head_product_loss_eq4():
-    head = _head(loss_joint=dict(type='SSJointLoss', joint_groups=GROUPS))
+def _conv_grad(head, loss):
+    head.zero_grad()
+    loss.backward()
+    return head.conv_seg.weight.grad.clone()
+
+
+def test_head_loss_eq4_joint_as_weight():
+    head = _head(loss_joint=dict(type='SSJointLoss', joint_groups=GROUPS,
+                                 unit=2))
     feats = _feats()
     samples = _samples(2, 16, 12)
     losses = head.loss(feats, samples, None)
@@ -95,14 +102,34 @@ def test_head_product_loss_eq4():
     logits = F.interpolate(head(feats), size=(16, 12), mode='bilinear')
     label = torch.stack([s.gt_sem_seg.data[0] for s in samples])
     ce = F.cross_entropy(logits, label, ignore_index=255)
-    joint = SSJointLoss(GROUPS)(logits, label)
+    joint = SSJointLoss(GROUPS, unit=2)(logits, label)
     torch.testing.assert_close(losses['parsing_ce'], ce)
     torch.testing.assert_close(losses['joint_l2'], joint)
     torch.testing.assert_close(losses['loss_ss_nan'], ce * joint)
     assert not losses['parsing_ce'].requires_grad  # logged, not summed
-    # the product is differentiable through both factors
-    losses['loss_ss_nan'].backward()
-    assert head.conv_seg.weight.grad.abs().sum() > 0
+    # L_joint weighs the CE without a gradient of its own (Fig. 3, LIP_SSL):
+    # the gradient is L_joint times the CE's
+    grad = _conv_grad(head, losses['loss_ss_nan'])
+    torch.testing.assert_close(grad, joint.detach() * _conv_grad(head, ce))
+
+
+def test_head_loss_eq4_differentiable_product():
+    cfg = dict(type='SSJointLoss', joint_groups=GROUPS, unit=2)
+    weight, product = _head(loss_joint=cfg), _head(loss_joint=cfg,
+                                                    joint_grad=True)
+    product.load_state_dict(weight.state_dict())
+    feats, samples = _feats(), _samples(2, 16, 12)
+    a = weight.loss(feats, samples, None)['loss_ss_nan']
+    b = product.loss(feats, samples, None)['loss_ss_nan']
+    torch.testing.assert_close(a, b)  # the same value
+    # d(CE * J) = J dCE + CE dJ: the joint term adds to the gradient
+    logits = F.interpolate(product(feats), size=(16, 12), mode='bilinear')
+    label = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    ce = F.cross_entropy(logits, label, ignore_index=255)
+    joint = SSJointLoss(GROUPS, unit=2)(logits, label)
+    ref = _conv_grad(product, ce * joint)
+    torch.testing.assert_close(_conv_grad(product, b), ref)
+    assert (_conv_grad(weight, a) - ref).abs().max() > 1e-6
 
 
 # ---------------------------------------------------------- aggregation
@@ -190,6 +217,33 @@ def test_average_and_max_aggregation_values():
     torch.testing.assert_close(mx.flatten(),
                                torch.tensor([.6, .7, .1]) / 1.4)
     assert isinstance(MaxAggregation(), torch.nn.Module)
+
+
+def test_aggregations_merge_the_given_values():
+    """Weights from the probabilities, merged maps from ``values`` (the
+    scales' logits in the Share-Net)."""
+    torch.manual_seed(0)
+    agg = NeuralAggregation(3, 5, channels=16)
+    torch.nn.init.normal_(agg.conv2.weight, std=1.)
+    probs = _probs()
+    g = torch.Generator().manual_seed(3)
+    values = [torch.randn(2, 5, 6, 7, generator=g) for _ in range(3)]
+    w = agg.scale_weights(probs)
+    ref = sum(w[:, s:s + 1] * values[s] for s in range(3))
+    torch.testing.assert_close(agg(probs, values), ref)
+    assert (agg(probs, values) - agg(probs)).abs().max() > 0.1
+    a = torch.tensor([2., -1., 0.]).view(1, 3, 1, 1)
+    b = torch.tensor([0., 3., 1.]).view(1, 3, 1, 1)
+    pa, pb = a.softmax(1), b.softmax(1)
+    torch.testing.assert_close(
+        AverageAggregation()([pa, pb], [a, b]).flatten(),
+        torch.tensor([1., 1., .5]))
+    # the maximum of the scores, not renormalised
+    torch.testing.assert_close(
+        MaxAggregation()([pa, pb], [a, b]).flatten(),
+        torch.tensor([2., 3., 1.]))
+    with pytest.raises(ValueError, match='values'):
+        AverageAggregation()([pa, pb], [a, b[:, :2]])
 
 
 def test_aggregation_rejects_mismatched_maps():

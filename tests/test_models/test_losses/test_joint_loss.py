@@ -29,22 +29,33 @@ def _tiny():
 
 def test_hand_computation():
     logits, label = _tiny()
-    # x / W, y / H with W = 4, H = 2.
-    # joint 0: pred centre (0.5, 0) -> (0.125, 0); label (0, 0.5) ->
-    #   (0, 0.25); squared distance 0.125^2 + 0.25^2 = 0.078125.
-    # joint 1: pred (3, 1) -> (0.75, 0.5); label (3, 0) -> (0.75, 0);
-    #   squared distance 0.25.
-    # L = (0.078125 + 0.25) / (2 * 2)
-    loss = SSJointLoss(GROUPS)(logits, label)
-    assert loss.item() == pytest.approx(0.08203125, abs=1e-9)
+    # in label pixels: joint 0: pred centre (0.5, 0), label (0, 0.5):
+    #   squared distance 0.25 + 0.25 = 0.5; joint 1: pred (3, 1), label
+    #   (3, 0): 1. L = (0.5 + 1) / (2 * 2) = 0.375.
+    assert SSJointLoss(GROUPS, unit=1)(logits, label).item() == \
+        pytest.approx(0.375, abs=1e-9)
+    # unit = output stride: the distances in grid cells, L / unit^2
+    assert SSJointLoss(GROUPS, unit=2)(logits, label).item() == \
+        pytest.approx(0.375 / 4, abs=1e-9)
+    # the default unit is the paper's output stride 8
+    assert SSJointLoss(GROUPS)(logits, label).item() == pytest.approx(
+        0.375 / 64, abs=1e-9)
+    # 'size': x / W, y / H with W = 4, H = 2. joint 0: (0.125, 0) vs
+    #   (0, 0.25): 0.078125; joint 1: (0.75, 0.5) vs (0.75, 0): 0.25.
+    size = SSJointLoss(GROUPS, unit='size')(logits, label)
+    assert size.item() == pytest.approx(0.08203125, abs=1e-9)
     # loss_weight scales it
-    loss2 = SSJointLoss(GROUPS, loss_weight=2.)(logits, label)
+    loss2 = SSJointLoss(GROUPS, unit='size', loss_weight=2.)(logits, label)
     assert loss2.item() == pytest.approx(2 * 0.08203125, abs=1e-9)
+    for bad in (0, -1., 'grid', True):
+        with pytest.raises(ValueError, match='joint_loss.py.*unit'):
+            SSJointLoss(GROUPS, unit=bad)
 
 
 def test_built_from_registry_with_merged_groups():
     loss = MODELS.build(
-        dict(type='SSJointLoss', joint_groups=[(1, 2)], loss_weight=1.))
+        dict(type='SSJointLoss', joint_groups=[(1, 2)], unit='size',
+             loss_weight=1.))
     logits, label = _tiny()
     # one merged joint: label pixels of 1 and 2: (0,0), (0,1), (3,0) ->
     # centre (1, 1/3); prediction mass 0.5 @ (0,0), 0.5 @ (1,0), 1 @ (3,1)
@@ -58,14 +69,14 @@ def test_absent_joints_are_excluded():
     logits, label = _tiny()
     label = label.clone()
     label[label == 2] = 0  # joint 1 absent from the label
-    loss = SSJointLoss(GROUPS)(logits, label)
+    loss = SSJointLoss(GROUPS, unit=1)(logits, label)
     # only joint 0 counts, divided by 2 * 1 (not 2 * 2)
-    assert loss.item() == pytest.approx(0.078125 / 2, abs=1e-9)
+    assert loss.item() == pytest.approx(0.5 / 2, abs=1e-9)
     # an image without any joint does not change the batch value
     empty = torch.zeros_like(label)
-    both = SSJointLoss(GROUPS)(torch.cat([logits, logits]),
-                               torch.cat([label, empty]))
-    assert both.item() == pytest.approx(0.078125 / 2, abs=1e-9)
+    both = SSJointLoss(GROUPS, unit=1)(torch.cat([logits, logits]),
+                                       torch.cat([label, empty]))
+    assert both.item() == pytest.approx(0.5 / 2, abs=1e-9)
     assert SSJointLoss(GROUPS)(logits, empty).item() == 0
 
 
@@ -75,7 +86,7 @@ def test_ignore_pixels_count_for_neither_centre():
     label[0, 1, 1] = 255
     other = logits.clone()
     other[0, :, 1, 1] = torch.tensor([-5., 9., -5.]).double()  # mass of 1
-    loss = SSJointLoss(GROUPS)
+    loss = SSJointLoss(GROUPS, unit=1)
     assert loss(other, label).item() == pytest.approx(
         loss(logits, label).item(), abs=1e-12)
     label[0, 1, 1] = 0  # the same pixel, not ignored: the centre moves

@@ -30,8 +30,8 @@ PAPER = osp.join(CFG_DIR, 'ss-nan_r101-d8_1xb30-30e_lip-321x321.py')
 LIP_PAIRS = [(14, 15), (16, 17), (18, 19)]
 
 
-def _toy_model(**model_opts):
-    model_cfg = copy.deepcopy(Config.fromfile(TOY).model)
+def _toy_model(path=TOY, **model_opts):
+    model_cfg = copy.deepcopy(Config.fromfile(path).model)
     for key, value in model_opts.items():
         model_cfg[key] = value  # whole keys replaced, not merged
     torch.manual_seed(0)
@@ -100,7 +100,7 @@ def test_every_ss_nan_config_follows_the_paper_recipe():
             assert cfg.train_cfg.max_epochs == 40 and cfg.load_from is None
         else:
             assert cfg.train_cfg.max_epochs == 30
-            stage1 = re.sub(r'(ss-nan(-avg|-max)?)(-nojoint)?_(.*)-30e_',
+            stage1 = re.sub(r'(ss-nan(-avg|-max)?)(-nojoint|-flip)?_(.*)-30e_',
                             r'\1-stage1_\4-40e_', name)[:-3]
             assert cfg.load_from == f'work_dirs/{stage1}/epoch_40.pth', name
             assert osp.isfile(osp.join(CFG_DIR, stage1 + '.py'))
@@ -113,7 +113,10 @@ def test_paper_config_builds_and_runs_one_forward():
     assert model.decode_head.conv_seg.weight.shape == (20, 3584, 3, 3)
     assert model.aggregation.conv1.conv.weight.shape == (512, 60, 3, 3)
     assert model.aggregation.conv2.weight.shape == (3, 512, 3, 3)
-    assert model.test_cfg.flip
+    # Sec. 4.1: one test view; the -flip config adds the mirrored one
+    assert not model.test_cfg.flip and model.aggregate == 'logits'
+    assert Config.fromfile(PAPER.replace('ss-nan_', 'ss-nan-flip_')
+                           ).model.test_cfg.flip
     inputs = torch.randn(1, 3, 65, 49)
     with torch.no_grad():
         logits, agg = model.multi_scale_forward(inputs)
@@ -138,18 +141,17 @@ def test_scale_loop_and_deeply_supervised_losses():
                                                   (2, 20, 12, 9),
                                                   (2, 20, 16, 12)]
     assert agg.shape == (2, 20, 16, 12)
-    torch.testing.assert_close(agg.sum(1), torch.ones(2, 16, 12))
     losses = model.loss(inputs, samples)
     for prefix in ('decode.s0.5', 'decode.s0.75', 'decode.s1', 'decode.agg'):
         for key in ('loss_ss_nan', 'parsing_ce', 'joint_l2'):
             assert torch.isfinite(losses[f'{prefix}.{key}']), prefix
-    # the aggregate's parsing loss is -log r_y of the aggregate
+    # the aggregate's parsing loss is the CE of the merged logits
     label = torch.stack([s.gt_sem_seg.data[0] for s in samples])
     model.eval()  # no batch-norm update between the two passes
     with torch.no_grad():
         _, agg = model.multi_scale_forward(inputs)
-        r = F.interpolate(agg, size=(64, 48), mode='bilinear')
-        ref = F.nll_loss(r.log(), label)
+        ref = F.cross_entropy(
+            F.interpolate(agg, size=(64, 48), mode='bilinear'), label)
         agg_losses = model.loss(inputs, samples)
     torch.testing.assert_close(agg_losses['decode.agg.parsing_ce'], ref)
 
@@ -161,16 +163,91 @@ def test_average_aggregation_and_test_scales():
     inputs = torch.randn(1, 3, 64, 48)
     with torch.no_grad():
         logits, agg = model.multi_scale_forward(inputs)
-        probs = [
-            F.interpolate(lg.softmax(1), size=(16, 12), mode='bilinear')
+        scores = [
+            F.interpolate(lg, size=(16, 12), mode='bilinear')
             for lg in logits
         ]
-        torch.testing.assert_close(agg, torch.stack(probs).mean(0))
+        torch.testing.assert_close(agg, torch.stack(scores).mean(0))
         out = model.encode_decode(inputs, [{}])  # four test scales
     assert out.shape == (1, 20, 64, 48)
     neural = _toy_model(test_cfg=dict(mode='whole', scales=(0.5, 1.0)))
     with pytest.raises(ValueError, match='scales'):
         neural.encode_decode(inputs, [{}])
+
+
+def _hand_made_logits(model, u, v):
+    """Make the decode head return constant logits: ``u`` at the grid of
+    scale 0.5 (2 x 2), ``v`` at the grid of scale 1 (4 x 4)."""
+
+    def forward(feats):
+        n, (h, w) = feats[0].shape[0], feats[0].shape[-2:]
+        vec = {(2, 2): u, (4, 4): v}[(h, w)]
+        return vec.view(1, -1, 1, 1).expand(n, -1, h, w).clone()
+
+    model.decode_head.forward = forward
+    return model
+
+
+@pytest.mark.parametrize('kind', ['average', 'neural', 'probs'])
+def test_scores_are_merged_before_the_softmax(kind):
+    """Sec. 3.3 / LIP_SSL: the scales' logits are weighted and summed, the
+    CE acts on the sum; ``aggregate='probs'`` merges softmax maps."""
+    u = torch.zeros(20)
+    v = torch.zeros(20)
+    u[0], v[1] = 2., 2.
+    agg = dict(type='NeuralAggregation', channels=8) if kind == 'neural' \
+        else dict(type='AverageAggregation')
+    model = _toy_model(
+        TOY1, scales=(0.5, 1.0), aggregation=agg,
+        aggregate='probs' if kind == 'probs' else 'logits').eval()
+    seen = []
+    if kind == 'neural':
+        # weights 3/4 for scale 0.5, 1/4 for scale 1
+        torch.nn.init.zeros_(model.aggregation.conv2.weight)
+        with torch.no_grad():
+            model.aggregation.conv2.bias.copy_(torch.tensor([3., 1.]).log())
+        model.aggregation.conv1.register_forward_hook(
+            lambda m, inp, out: seen.append(inp[0]))
+    _hand_made_logits(model, u, v)
+    samples = _samples(1, 16, 16)
+    for s in samples:
+        s.gt_sem_seg.data.zero_()  # every pixel is class 0
+    with torch.no_grad():
+        ce = model.loss(torch.zeros(1, 3, 16, 16),
+                        samples)['decode.agg.loss_ce']
+        out = model.encode_decode(torch.zeros(1, 3, 16, 16), [{}])
+    e = torch.e
+    expected = {
+        # mean logits (1, 1, 0 x 18): -log(e / (2e + 18))
+        'average': torch.log(torch.tensor(2 + 18 / e)),
+        # 3/4 u + 1/4 v = (1.5, 0.5, 0 x 18)
+        'neural': -torch.log(torch.tensor(e**1.5 / (e**1.5 + e**.5 + 18))),
+        # mean of the softmax maps: p_0 = (e^2 + 1) / (2 (e^2 + 19))
+        'probs': torch.log(torch.tensor(2 * (e**2 + 19) / (e**2 + 1))),
+    }[kind]
+    torch.testing.assert_close(ce, expected)
+    if kind != 'probs':
+        ref = torch.tensor([1.5, .5] if kind == 'neural' else [1., 1.])
+        torch.testing.assert_close(out[0, :2], ref.view(2, 1, 1).expand(
+            2, 16, 16))
+    if kind == 'neural':  # the scorer reads the softmax maps
+        torch.testing.assert_close(
+            seen[0][0, :, 0, 0], torch.cat([u.softmax(0), v.softmax(0)]))
+
+
+def test_scale_loss_weight_scales_the_per_scale_losses():
+    """Deep supervision weighted by ``scale_loss_weight``; the aggregate's
+    loss and the logged factors are not."""
+    inputs, samples = torch.randn(2, 3, 32, 24), _samples(2, 32, 24)
+    full = _toy_model(scale_loss_weight=1.0).loss(inputs, samples)
+    half = _toy_model(scale_loss_weight=0.5).loss(inputs, samples)
+    for s in ('0.5', '0.75', '1'):
+        key = f'decode.s{s}.loss_ss_nan'
+        torch.testing.assert_close(half[key], 0.5 * full[key])
+        torch.testing.assert_close(half[f'decode.s{s}.parsing_ce'],
+                                   full[f'decode.s{s}.parsing_ce'])
+    torch.testing.assert_close(half['decode.agg.loss_ss_nan'],
+                               full['decode.agg.loss_ss_nan'])
 
 
 def test_predict_returns_one_map_at_the_input_size():
@@ -187,9 +264,10 @@ def test_predict_returns_one_map_at_the_input_size():
         assert s.pred_sem_seg.data.shape == (1, 64, 48)
         assert s.seg_logits.data.shape == (20, 64, 48)
     assert bigger[0].pred_sem_seg.data.shape == (1, 80, 60)
-    # without flip: the log-probabilities of the aggregate
-    torch.testing.assert_close(plain[0].seg_logits.data.exp().sum(0),
-                               torch.ones(64, 48))
+    # without flip: the merged logits at the input size
+    with torch.no_grad():
+        ref = model.encode_decode(inputs, [{}, {}])
+    torch.testing.assert_close(plain[1].seg_logits.data, ref[1])
 
 
 def test_flip_test_swaps_left_and_right():
@@ -205,6 +283,34 @@ def test_flip_test_swaps_left_and_right():
 
 
 # ------------------------------------------------------------ learning
+def stage2_gradient_ratio(model_cfg, ckpt, batch):
+    """Gradient norm of the stage-2 loss over that of plain CE.
+
+    Both models start from the state dict in ``ckpt`` and see the same
+    (pre-processed) ``batch`` in training mode; the plain one is the same
+    model without ``decode_head.loss_joint``. Returns (ratio, L_joint of
+    the aggregate).
+    """
+    norms, joint = [], None
+    for with_joint in (True, False):
+        cfg = copy.deepcopy(model_cfg)
+        if not with_joint:
+            cfg.decode_head.loss_joint = None
+        model = MODELS.build(cfg)
+        state = torch.load(ckpt, map_location='cpu', weights_only=False)
+        model.load_state_dict(state['state_dict'])
+        model.train()
+        losses = model(**batch, mode='loss')
+        total, _ = model.parse_losses(losses)
+        params = [p for p in model.parameters() if p.requires_grad]
+        grads = torch.autograd.grad(total, params, allow_unused=True)
+        norms.append(
+            torch.stack([g.norm() for g in grads if g is not None]).norm())
+        if with_joint:
+            joint = float(losses['decode.agg.joint_l2'])
+    return float(norms[0] / norms[1]), joint
+
+
 def test_toy_config_overfits_one_batch(toy_roots):
     from mmhumanparse.testing.overfit import overfit_one_batch
     res = overfit_one_batch(
@@ -259,12 +365,25 @@ def test_toy_configs_learn_toy_lip(tmp_path, monkeypatch):
     # L_joint of the untrained model on one training batch
     untrained = MODELS.build(copy.deepcopy(cfg2.model))
     untrained.init_weights()
-    loader = Runner.build_dataloader(
-        copy.deepcopy(cfg2.train_dataloader), seed=0)
-    batch = untrained.data_preprocessor(next(iter(loader)), True)
+    loader = iter(
+        Runner.build_dataloader(
+            copy.deepcopy(cfg2.train_dataloader), seed=0))
+    batches = [
+        untrained.data_preprocessor(next(loader), True) for _ in range(3)
+    ]
     with torch.no_grad():
         joint0 = float(
-            untrained(**batch, mode='loss')['decode.agg.joint_l2'])
+            untrained(**batches[0], mode='loss')['decode.agg.joint_l2'])
+    # stage 2 trains: its gradient is of the order of stage 1's (L_joint in
+    # grid cells, a weight of the CE), not ~1 % of it (mean of 3 batches)
+    ratios = [
+        stage2_gradient_ratio(cfg2.model, ckpt, batch) for batch in batches
+    ]
+    ratio = sum(r for r, _ in ratios) / len(ratios)
+    print('stage-2 / CE gradient norm on the stage-1 checkpoint: '
+          f'{ratio:.3f} (batches: ' +
+          ', '.join(f'{r:.3f} at L_joint {j:.3f}' for r, j in ratios) + ')')
+    assert 0.3 <= ratio <= 3, ratios
     runner2.train()
     hub = runner2.message_hub
     ce2 = hub.get_scalar('train/decode.agg.parsing_ce').data[0]
