@@ -10,12 +10,9 @@ _base_ = ['./htcorrm-parsing_r101-d16_4xb8-180e_lip-384x384.py']
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 # the released code's InPlace-ABN: BN + LeakyReLU(0.01)
 leaky_relu = dict(type='LeakyReLU', negative_slope=0.01)
-# the released data code: pose heatmaps at 1/4, sigma 7 heatmap pixels
-codec = dict(
-    type='PoseHeatmapCodec',
-    input_size=(384, 384),
-    heatmap_size=(96, 96),
-    sigma=7)
+# the released data code: pose heatmaps at 1/4 (as the model base's
+# codec), sigma 7 heatmap pixels
+codec = dict(_base_.codec, sigma=7)
 model = dict(
     # cv2 (BGR) images normalised with the ImageNet mean / std in RGB
     # order, channel by channel, as the released code does

@@ -279,3 +279,13 @@ def test_bad_arguments():
         _build(_head_cfg(TOY['parsing'], g_index=(0, 1, 7)))
     with pytest.raises(ValueError, match='supervised_tasks'):
         _build(_head_cfg(TOY['parsing'], supervised_tasks=('depth', )))
+    with pytest.raises(ValueError, match='concat_index'):
+        _build(_head_cfg(TOY['parsing'], concat_index=(0, 4)))
+    with pytest.raises(ValueError, match='last pose deconvolution'):
+        _build(_head_cfg(TOY['parsing'], pose_widths=(32, 16)))
+    with pytest.raises(ValueError, match='edge_fuse'):
+        _build(_head_cfg(TOY['parsing'], edge_fuse='conv5x5'))
+    with pytest.raises(ValueError, match='may set'):
+        _build(_head_cfg(TOY['parsing'], encoder_cfgs=dict(pose=dict(k=1))))
+    with pytest.raises(ValueError, match='unknown encoders'):
+        _build(_head_cfg(TOY['parsing'], encoder_cfgs=dict(depth={})))
