@@ -251,6 +251,7 @@ def test_tool_writes_checkpoint_and_refuses_bad_files(models, tmp_path):
     with pytest.raises(ValueError) as err:
         tool.main([str(src), str(dst)])
     msg = str(err.value)
+    assert str(src) in msg
     assert "1 unmapped keys ['extra.weight']" in msg
     assert "1 missing keys ['layer3.7.conv2.weight']" in msg
     # keys without the DataParallel prefix are accepted too

@@ -38,7 +38,10 @@ def main(argv=None) -> dict:
     src = torch.load(args.src, map_location='cpu', weights_only=True)
     if 'state_dict' in src:
         src = src['state_dict']
-    state_dict, dropped = convert_corrpm(src)
+    try:
+        state_dict, dropped = convert_corrpm(src)
+    except ValueError as err:
+        raise ValueError(f'corrpm2mmhp: {args.src}: {err}') from err
     ckpt = dict(meta=dict(dataset_meta=dict(LIP_METAINFO),
                           converted_from=osp.basename(args.src),
                           dropped_keys=dropped),
