@@ -1,5 +1,5 @@
 # HTCorrM, human body edge detection as the main task, HRNetV2-W48, LIP
-# (htcorrm-hnl.txt Table 9: 0.674 ODS / 0.686 OIS with HRNetV2-W48).
+# (TPAMI 2021 Table 9: 0.674 ODS / 0.686 OIS with HRNetV2-W48).
 # Sec. 4.2: input 384 x 384, 40k SGD iterations with the lr divided by 10
 # every 10k, Eq. 4 weights alpha=0.08, beta=200, gamma=1. The paper's lr
 # 1e-6 belongs to BDCN's pixel-summed loss; our losses are pixel means, so

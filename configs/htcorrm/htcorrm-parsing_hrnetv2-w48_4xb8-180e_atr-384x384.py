@@ -1,4 +1,4 @@
-# HTCorrM, parsing as the main task, HRNetV2-W48, ATR (htcorrm-hnl.txt
+# HTCorrM, parsing as the main task, HRNetV2-W48, ATR (TPAMI 2021
 # Table 3: F-1 86.12, precision 89.18, recall 83.93). Training as the LIP
 # configs (Sec. 4.2). ATR has no pose labels; the paper makes them with a
 # COCO-pretrained pose estimator (Sec. 4.2, "Dataset annotation"), which is

@@ -1,5 +1,5 @@
 # HTCorrM, parsing as the main task, HRNetV2-W48, CIHP as whole-image
-# semantic parsing (htcorrm-hnl.txt Table 4: 61.99 mIoU; Sec. 3.5: the
+# semantic parsing (TPAMI 2021 Table 4: 61.99 mIoU; Sec. 3.5: the
 # journal version correlates on the whole image, without Mask R-CNN
 # crops). Training as the LIP config (Sec. 4.2). CIHP has no pose labels;
 # the paper makes them with a COCO-pretrained pose estimator (Sec. 4.2),

@@ -1,5 +1,5 @@
 # HTCorrM, parsing as the main task, unified backbone HRNetV2-W48, LIP
-# (htcorrm-hnl.txt Table 2, "Ours (HRNetV2-W48)": 56.85 mIoU).
+# (TPAMI 2021 Table 2, "Ours (HRNetV2-W48)": 56.85 mIoU).
 # Sec. 4.2: 384 x 384 inputs, random rotation (-60..60 deg), flip and scale
 # (0.75..1.25) (_base_/datasets/lip_384x384.py); SGD, lr 1e-3, poly 0.9,
 # momentum 0.9, weight decay 5e-4, 180 epochs (schedule_180e.py); Eq. 4

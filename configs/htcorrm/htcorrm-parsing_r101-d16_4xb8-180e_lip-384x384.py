@@ -1,5 +1,5 @@
 # HTCorrM, parsing as the main task, DeepLabV2-style ResNet-101, LIP
-# (htcorrm-hnl.txt Table 2, "Ours (DeepLabV2)": 56.08 mIoU).
+# (TPAMI 2021 Table 2, "Ours (DeepLabV2)": 56.08 mIoU).
 # Sec. 4.2: 384 x 384 inputs, random rotation (-60..60 deg), flip and scale
 # (0.75..1.25) (_base_/datasets/lip_384x384.py); SGD, lr 1e-3, poly 0.9,
 # momentum 0.9, weight decay 5e-4, 180 epochs (schedule_180e.py); Eq. 4

@@ -1,4 +1,4 @@
-# HTCorrM, pose as the main task, HRNetV2-W32, LIP (htcorrm-hnl.txt Table 8:
+# HTCorrM, pose as the main task, HRNetV2-W32, LIP (TPAMI 2021 Table 8:
 # 86.76 PCKh, 28.5 M parameters). Task features 32 x 64 x 64 (Sec. 4.2);
 # everything else as the W48 config.
 _base_ = ['./htcorrm-pose_hrnetv2-w48_2xb16-220e_lip-256x256.py']

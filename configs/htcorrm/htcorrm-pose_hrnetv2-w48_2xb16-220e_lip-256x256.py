@@ -1,5 +1,5 @@
 # HTCorrM, pose estimation as the main task, HRNetV2-W48, LIP
-# (htcorrm-hnl.txt Table 6 / Table 8: 87.00 PCKh, 63.7 M parameters).
+# (TPAMI 2021 Table 6 / Table 8: 87.00 PCKh, 63.7 M parameters).
 # Sec. 4.2: input 256 x 256, rotation -45..45 deg, scale 0.65..1.35, flip;
 # 220 epochs, lr 1e-3 divided by 10 at epochs 100, 150, 170 and 210; task
 # features C x H x W = 48 x 64 x 64; Eq. 4 weights alpha=0.001, beta=1,

@@ -89,7 +89,7 @@ def test_htcorrm_edge_main_weights(size):
     assert head.main_task == 'edge' and head.num_classes == 2
     assert head.loss_decode.type == head.loss_edge.type == \
         'WeightedCrossEntropyLoss'
-    assert head.loss_decode.class_weight == [1.0, 10.0]
+    assert head.loss_decode.class_weight == 'batch_balanced'  # CorrPM
     assert '_delete_' not in head.loss_decode
     assert (head.loss_decode.loss_weight, head.loss_parsing.loss_weight,
             head.loss_pose.loss_weight,

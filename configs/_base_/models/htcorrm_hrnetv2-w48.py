@@ -1,8 +1,11 @@
-# HTCorrM (htcorrm-hnl.txt, Fig. 3) with the unified backbone HRNetV2-W48
+# HTCorrM ("On the Correlation among Edge, Pose and Parsing", TPAMI 2021;
+# Fig. 3) with the unified backbone HRNetV2-W48
 # (mmseg's HRNet, all four branches out). Sec. 4.2: "its stage 1, stage 3,
 # and stage 4 are adopted as G1, G2 and G3": read here as the branches that
 # stages 1, 3 and 4 add (strides 4, 16, 32). ASPP and the pose encoder read
-# the stride-16 branch, so the two stride-2 deconvolutions land on G1's 1/4.
+# the HRNetV2 representation (the four branches resized to 1/4 and
+# concatenated, as mmseg's HRNet heads with 'resize_concat'); F_k is a 1x1
+# convolution of it at 1/4 (no deconvolutions: HRNet is already at 1/4).
 # Parsing is the main task; the leaf configs switch `main_task`, Eq. 4's
 # weights and (pose) the width W32.
 _base_ = './seg_common.py'
@@ -13,12 +16,13 @@ codec = dict(
     input_size=(384, 384),
     heatmap_size=(96, 96),
     sigma=2)
-# The edge loss: CE with a 10x weight on the rare edge pixels (the paper
-# only says CE; our choice, see configs/htcorrm/README.md)
+# The edge loss: CE weighted per batch by the negative / positive pixel
+# ratio, as the CorrPM code's criterion (the paper only says CE);
+# class_weight=[1.0, 10.0] is the fixed-weight switch (README table)
 edge_ce = dict(
     type='WeightedCrossEntropyLoss',
     avg_non_ignore=True,
-    class_weight=[1.0, 10.0])
+    class_weight='batch_balanced')
 # Eq. 4 with the other main tasks (Sec. 4.2, "Training details"); a leaf
 # switches with `model = dict(decode_head=_base_.edge_main)` (or pose_main).
 # Edge main: L_b(O_m) + 0.08 L_p + 200 L_k + 1 L_b (the main output with
@@ -83,8 +87,10 @@ model = dict(
         in_index=[0, 1, 2, 3],
         input_transform='multiple_select',
         g_index=(0, 2, 3),  # branches of stages 1, 3, 4 (Sec. 4.2)
-        aspp_index=2,
-        pose_index=2,  # 1/16 -> two stride-2 deconvs -> 1/4
+        concat_index=(0, 1, 2, 3),  # HRNetV2: input 4, 720 channels, 1/4
+        aspp_index=4,
+        pose_index=4,
+        pose_widths=(),  # F_k: one 1x1 conv at 1/4, no deconvolutions
         aspp_dilations=(1, 12, 24, 36),  # Sec. 3.2
         aspp_channels=256,
         edge_channels=256,

@@ -1,4 +1,4 @@
-# HTCorrM (htcorrm-hnl.txt, Fig. 3) with the task-specific parsing backbone:
+# HTCorrM (TPAMI 2021, Fig. 3) with the task-specific parsing backbone:
 # DeepLabV2-style ResNet-101 (Sec. 4.2: Res2, Res3, Res4 are G1, G2, G3).
 # Output stride 16 (rate 2 in Res5), as the CE2P code base of CorrPM, so the
 # two stride-2 deconvolutions of the pose encoder bring Res5 (1/16) exactly
@@ -12,5 +12,7 @@ model = dict(
     decode_head=dict(
         in_channels=[256, 512, 1024, 2048],
         g_index=(0, 1, 2),  # Res2, Res3, Res4 (Sec. 4.2)
+        concat_index=None,  # no HRNetV2 representation
         aspp_index=3,  # ASPP on Res5, as DeepLabV2
-        pose_index=3))  # 1/16 -> two stride-2 deconvs -> 1/4
+        pose_index=3,  # 1/16 -> two stride-2 deconvs -> 1/4
+        pose_widths=None))  # both C wide

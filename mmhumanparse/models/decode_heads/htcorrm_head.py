@@ -10,8 +10,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmcv.cnn import ConvModule
-from mmseg.models.decode_heads.aspp_head import ASPPModule
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.models.losses import accuracy
 from mmseg.models.utils import resize
@@ -19,6 +17,9 @@ from torch import Tensor
 
 from mmhumanparse.models.utils.heterogeneous_non_local import \
     HeterogeneousNonLocal
+from mmhumanparse.models.utils.htcorrm_encoders import (EdgeEncoder,
+                                                        ParsingEncoder,
+                                                        PoseEncoder)
 from mmhumanparse.registry import CODECS, MODELS
 
 TASKS = ('parsing', 'pose', 'edge')
@@ -30,94 +31,20 @@ def _build(cfg: dict) -> nn.Module:
         return registry.build(cfg)
 
 
-class ParsingEncoder(nn.Module):
-    """ASPP (image pooling, 1x1, three 3x3 at 12/24/36) -> 1x1 reduce ->
-    upsample to G1 -> concat G1 -> 1x1 to ``channels``: F_p (Sec. 3.2).
-
-    The last 1x1 brings the concatenation to the common width C of the HNL
-    inputs (Fig. 4: F_p, F_k, F_b are all C x H x W).
-    """
-
-    def __init__(self, in_channels: int, g1_channels: int, aspp_channels: int,
-                 channels: int, dilations: Sequence[int], cfgs: dict,
-                 align_corners: bool) -> None:
-        super().__init__()
-        self.align_corners = align_corners
-        self.image_pool = nn.Sequential(
-            nn.AdaptiveAvgPool2d(1),
-            ConvModule(in_channels, aspp_channels, 1, **cfgs))
-        self.aspp = ASPPModule(dilations, in_channels, aspp_channels, **cfgs)
-        self.reduce = ConvModule((len(dilations) + 1) * aspp_channels,
-                                 aspp_channels, 1, **cfgs)
-        self.fuse = ConvModule(aspp_channels + g1_channels, channels, 1,
-                               **cfgs)
-
-    def forward(self, x: Tensor, g1: Tensor) -> Tensor:
-        """(N, C_in, h, w), G1 (N, C_g1, H, W) -> F_p (N, channels, H, W)."""
-        pooled = resize(self.image_pool(x),
-                        x.shape[2:],
-                        mode='bilinear',
-                        align_corners=self.align_corners)
-        y = self.reduce(torch.cat([pooled] + self.aspp(x), dim=1))
-        y = resize(y,
-                   g1.shape[2:],
-                   mode='bilinear',
-                   align_corners=self.align_corners)
-        return self.fuse(torch.cat([y, g1], dim=1))
-
-
-class PoseEncoder(nn.Sequential):
-    """Two 4x4 stride-2 transposed convolutions (SimpleBaseline, Sec. 3.2):
-    (N, C_in, h, w) -> F_k (N, channels, 4h, 4w)."""
-
-    def __init__(self, in_channels: int, channels: int, cfgs: dict) -> None:
-        deconv = dict(cfgs, conv_cfg=dict(type='deconv'))
-        super().__init__(
-            ConvModule(in_channels, channels, 4, stride=2, padding=1,
-                       **deconv),
-            ConvModule(channels, channels, 4, stride=2, padding=1, **deconv))
-
-
-class EdgeEncoder(nn.Module):
-    """G1, G2, G3 -> 1x1 each -> upsample to G1 -> concat -> 3x3 -> 1x1:
-    F_b (N, channels, H, W) at G1's size (Sec. 3.2)."""
-
-    def __init__(self, in_channels: Sequence[int], edge_channels: int,
-                 channels: int, cfgs: dict, align_corners: bool) -> None:
-        super().__init__()
-        self.align_corners = align_corners
-        self.lateral = nn.ModuleList(
-            ConvModule(c, edge_channels, 1, **cfgs) for c in in_channels)
-        self.fuse = nn.Sequential(
-            ConvModule(len(in_channels) * edge_channels,
-                       channels,
-                       3,
-                       padding=1,
-                       **cfgs), ConvModule(channels, channels, 1, **cfgs))
-
-    def forward(self, feats: Sequence[Tensor]) -> Tensor:
-        size = feats[0].shape[2:]
-        ys = [
-            resize(conv(f),
-                   size,
-                   mode='bilinear',
-                   align_corners=self.align_corners)
-            for conv, f in zip(self.lateral, feats)
-        ]
-        return self.fuse(torch.cat(ys, dim=1))
-
-
 @MODELS.register_module()
 class HTCorrMHead(BaseDecodeHead):
     """Human Task Correlation Machine head with one main task.
 
-    Data flow (all task features at G1's size, e.g. stride 4):
+    Data flow (all task features at G1's size, e.g. stride 4; with
+    ``concat_index`` one more input is appended after the selected ones:
+    those levels resized to the first one's size and concatenated, the
+    HRNetV2 representation):
 
     - ``F_p = ParsingEncoder(x[aspp_index], G1)`` -> ``parsing_cls``: coarse
       parsing logits (N, Q, H, W);
-    - ``F_k = PoseEncoder(x[pose_index])`` (resized to G1's size if the two
-      deconvolutions do not land on it) -> ``pose_cls``: heatmaps
-      (N, K, H, W);
+    - ``F_k = PoseEncoder(x[pose_index])`` (two deconvolutions, or one 1x1
+      convolution of an input at G1's size; resized to G1's size if they
+      do not land on it) -> ``pose_cls``: heatmaps (N, K, H, W);
     - ``F_b = EdgeEncoder(G1, G2, G3)`` -> ``edge_cls``: edge logits
       (N, 2, H, W);
     - ``F_r = HNL(F_m, [F_p, F_k, F_b])`` with ``F_m`` the main task's
@@ -129,7 +56,8 @@ class HTCorrMHead(BaseDecodeHead):
     ``loss_pose`` and ``loss_edge`` supervise the three encoder outputs, and
     their ``loss_weight`` are alpha, beta and gamma (set per main task in
     the configs, paper Sec. 4.2). Parsing and edge use cross entropy (edge:
-    ``WeightedCrossEntropyLoss``, rare edge pixels weigh more), pose an MSE
+    ``WeightedCrossEntropyLoss``, by default with CorrPM's per-batch
+    negative / positive weights), pose an MSE
     on the heatmaps weighted per keypoint by
     ``gt_keypoints.heatmap_weights``. Targets per sample: ``gt_sem_seg``,
     ``gt_edge_map`` (``GenerateEdge``) and ``gt_heatmaps`` +
@@ -145,17 +73,34 @@ class HTCorrMHead(BaseDecodeHead):
         channels (int): C, width of F_p, F_k, F_b and F_r.
         g_index (Sequence[int]): Positions of G1, G2, G3 among the selected
             inputs. Defaults to (0, 1, 2).
+        concat_index (Sequence[int], optional): Selected inputs resized to
+            the first one's size and concatenated into one more input
+            (position ``len(in_channels)``), as mmseg's
+            ``input_transform='resize_concat'``. Defaults to None.
         aspp_index (int): Position of the ASPP input. Defaults to 3.
         pose_index (int): Position of the pose-encoder input. Defaults to 3.
         aspp_dilations (Sequence[int]): 1 for the 1x1 branch, then the
             atrous rates. Defaults to (1, 12, 24, 36) (Sec. 3.2).
         aspp_channels (int, optional): ASPP width. Defaults to ``channels``.
+        reduce_channels (int, optional): Width of the 1x1 after the ASPP.
+            Defaults to ``aspp_channels``.
+        aspp_dropout (float): Dropout2d after that 1x1. Defaults to 0.
+        pose_widths (Sequence[int], optional): Output widths of the pose
+            deconvolutions; ``()`` for one 1x1 convolution instead.
+            Defaults to ``(channels, channels)``.
         edge_channels (int, optional): Width of the three 1x1 edge
             laterals. Defaults to ``channels // 2``.
+        edge_fuse (str): ``'conv3x3_conv1x1'`` or ``'linear1x1'`` (see
+            ``EdgeEncoder``). Defaults to ``'conv3x3_conv1x1'``.
+        encoder_cfgs (dict, optional): Per encoder (``'parsing'``,
+            ``'pose'``, ``'edge'``) overrides of ``conv_cfg``, ``norm_cfg``,
+            ``act_cfg`` and ``align_corners``. Defaults to None.
         hnl_channels (int, optional): Width of F1, F2, F3. Defaults to
             ``channels``.
         chunk_size (int, optional): HNL query chunk (memory). Defaults to
             None (dense).
+        hnl_cfg (dict, optional): More ``HeterogeneousNonLocal`` arguments
+            (``sub_sample``, ``w1_norm_cfg``, ...). Defaults to None.
         supervised_tasks (Sequence[str]): Encoders that get their loss
             (e.g. drop 'pose' for a dataset without pose labels). Defaults
             to all three.
@@ -172,19 +117,26 @@ class HTCorrMHead(BaseDecodeHead):
                  num_parsing_classes: int,
                  num_keypoints: int,
                  g_index: Sequence[int] = (0, 1, 2),
+                 concat_index: Optional[Sequence[int]] = None,
                  aspp_index: int = 3,
                  pose_index: int = 3,
                  aspp_dilations: Sequence[int] = (1, 12, 24, 36),
                  aspp_channels: Optional[int] = None,
+                 reduce_channels: Optional[int] = None,
+                 aspp_dropout: float = 0.0,
+                 pose_widths: Optional[Sequence[int]] = None,
                  edge_channels: Optional[int] = None,
+                 edge_fuse: str = 'conv3x3_conv1x1',
+                 encoder_cfgs: Optional[dict] = None,
                  hnl_channels: Optional[int] = None,
                  chunk_size: Optional[int] = None,
+                 hnl_cfg: Optional[dict] = None,
                  supervised_tasks: Sequence[str] = TASKS,
                  loss_parsing: dict = dict(type='mmseg.CrossEntropyLoss',
                                            avg_non_ignore=True),
                  loss_pose: dict = dict(type='mmdet.MSELoss'),
                  loss_edge: dict = dict(type='WeightedCrossEntropyLoss',
-                                        class_weight=(1.0, 10.0)),
+                                        class_weight='batch_balanced'),
                  codec: Optional[dict] = None,
                  **kwargs) -> None:
         if main_task not in TASKS:
@@ -213,13 +165,16 @@ class HTCorrMHead(BaseDecodeHead):
         if self.input_transform != 'multiple_select':
             raise ValueError("HTCorrMHead needs input_transform="
                              "'multiple_select' (it reads several levels)")
-        n_in = len(self.in_channels)
+        ch = list(self.in_channels)
+        self.concat_index = None
+        if concat_index is not None:
+            self.concat_index = tuple(concat_index)
+            self._check_index('concat_index', self.concat_index, len(ch))
+            ch.append(sum(ch[i] for i in self.concat_index))
         for name, idx in (('g_index', tuple(g_index)),
                           ('aspp_index', (aspp_index, )), ('pose_index',
                                                            (pose_index, ))):
-            if any(not 0 <= i < n_in for i in idx):
-                raise ValueError(f'HTCorrMHead: {name}={idx} out of range for '
-                                 f'{n_in} selected inputs')
+            self._check_index(name, idx, len(ch))
         if len(g_index) != 3:
             raise ValueError(f'HTCorrMHead: g_index must name G1, G2, G3, '
                              f'got {g_index}')
@@ -230,29 +185,79 @@ class HTCorrMHead(BaseDecodeHead):
         self.pose_index = pose_index
         self.supervised_tasks = tuple(supervised_tasks)
         c = self.channels
-        cfgs = dict(conv_cfg=self.conv_cfg,
-                    norm_cfg=self.norm_cfg,
-                    act_cfg=self.act_cfg)
-        ch = self.in_channels
+        cfgs = self._encoder_cfgs(encoder_cfgs)
         g1_ch = ch[self.g_index[0]]
-        self.parsing_encoder = ParsingEncoder(ch[aspp_index], g1_ch,
-                                              aspp_channels or c, c,
-                                              aspp_dilations, cfgs,
-                                              self.align_corners)
-        self.pose_encoder = PoseEncoder(ch[pose_index], c, cfgs)
+        self.parsing_encoder = ParsingEncoder(ch[aspp_index],
+                                              g1_ch,
+                                              aspp_channels or c,
+                                              c,
+                                              aspp_dilations,
+                                              *cfgs['parsing'],
+                                              reduce_channels=reduce_channels,
+                                              dropout=aspp_dropout)
+        self.pose_encoder = PoseEncoder(
+            ch[pose_index], c, cfgs['pose'][0],
+            (c, c) if pose_widths is None else tuple(pose_widths))
         self.edge_encoder = EdgeEncoder([ch[i] for i in self.g_index],
-                                        edge_channels or c // 2, c, cfgs,
-                                        self.align_corners)
+                                        edge_channels or c // 2,
+                                        c,
+                                        *cfgs['edge'],
+                                        fuse=edge_fuse)
         self.parsing_cls = nn.Conv2d(c, num_parsing_classes, 1)
         self.pose_cls = nn.Conv2d(c, num_keypoints, 1)
         self.edge_cls = nn.Conv2d(c, 2, 1)
-        self.hnl = HeterogeneousNonLocal(c, c, hnl_channels or c, chunk_size)
+        self.hnl = HeterogeneousNonLocal(c, c, hnl_channels or c, chunk_size,
+                                         **(hnl_cfg or {}))
         self.codec = codec if codec is None or not isinstance(
             codec, dict) else CODECS.build(codec)
         self.aux_losses = nn.ModuleDict(
             dict(parsing=_build(loss_parsing),
                  pose=_build(loss_pose),
                  edge=_build(loss_edge)))
+
+    @staticmethod
+    def _check_index(name: str, idx: Sequence[int], n_in: int) -> None:
+        if any(not 0 <= i < n_in for i in idx):
+            raise ValueError(f'HTCorrMHead: {name}={idx} out of range for '
+                             f'{n_in} inputs')
+
+    def _encoder_cfgs(self, overrides: Optional[dict]) -> dict:
+        """Per encoder: (conv/norm/act cfgs, align_corners)."""
+        overrides = dict(overrides or {})
+        keys = {'conv_cfg', 'norm_cfg', 'act_cfg', 'align_corners'}
+        out = {}
+        for task in TASKS:
+            over = dict(overrides.pop(task, {}))
+            if set(over) - keys:
+                raise ValueError(f'HTCorrMHead: encoder_cfgs[{task!r}] may '
+                                 f'set {sorted(keys)}, got {sorted(over)}')
+            align = over.pop('align_corners', self.align_corners)
+            out[task] = (dict(
+                dict(conv_cfg=self.conv_cfg,
+                     norm_cfg=self.norm_cfg,
+                     act_cfg=self.act_cfg), **over), align)
+        if overrides:
+            raise ValueError(f'HTCorrMHead: encoder_cfgs has unknown '
+                             f'encoders {sorted(overrides)}')
+        return out
+
+    def _transform_inputs(self, inputs: Sequence[Tensor]) -> List[Tensor]:
+        """The selected inputs, then their concatenation if
+        ``concat_index`` is set."""
+        x = list(super()._transform_inputs(inputs))
+        if self.concat_index is None:
+            return x
+        size = x[self.concat_index[0]].shape[2:]
+        return x + [
+            torch.cat([
+                resize(x[i],
+                       size,
+                       mode='bilinear',
+                       align_corners=self.align_corners)
+                for i in self.concat_index
+            ],
+                      dim=1)
+        ]
 
     # ------------------------------------------------------------------
     def forward_tasks(self, inputs: Sequence[Tensor]) -> Dict[str, Tensor]:

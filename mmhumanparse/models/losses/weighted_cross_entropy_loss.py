@@ -1,5 +1,5 @@
 """Cross entropy with per-class weights and ignored pixels."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -22,8 +22,15 @@ class WeightedCrossEntropyLoss(NamedLoss):
     label 255 included, and fails; this loss zeroes the ignored pixels
     instead.
 
+    ``class_weight='batch_balanced'`` (two classes, e.g. edge / non-edge)
+    weighs each batch as the CorrPM code's criterion does: with ``n0`` and
+    ``n1`` the non-ignored pixels of class 0 and 1 in the batch, class 0
+    gets ``n1 / (n0 + n1)`` and class 1 ``n0 / (n0 + n1)`` (a batch without
+    any class-1 pixel gives 0).
+
     Args:
-        class_weight (Sequence[float]): One weight per class (C,).
+        class_weight (Sequence[float] | str): One weight per class (C,), or
+            ``'batch_balanced'``.
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.
         avg_non_ignore (bool): Must be True: ignored pixels never count in
             the average (the project-wide CE setting). Defaults to True.
@@ -32,7 +39,7 @@ class WeightedCrossEntropyLoss(NamedLoss):
     """
 
     def __init__(self,
-                 class_weight: Sequence[float],
+                 class_weight: Union[Sequence[float], str],
                  loss_weight: float = 1.0,
                  avg_non_ignore: bool = True,
                  loss_name: str = 'loss_weighted_ce') -> None:
@@ -40,9 +47,14 @@ class WeightedCrossEntropyLoss(NamedLoss):
         if not avg_non_ignore:
             raise ValueError('WeightedCrossEntropyLoss averages over '
                              'non-ignored pixels only (avg_non_ignore=True)')
-        if len(class_weight) < 2 or min(class_weight) < 0:
+        self.batch_balanced = class_weight == 'batch_balanced'
+        if self.batch_balanced:
+            class_weight = (1.0, 1.0)  # replaced per batch
+        elif (isinstance(class_weight, str) or len(class_weight) < 2
+              or min(class_weight) < 0):
             raise ValueError('WeightedCrossEntropyLoss: class_weight needs '
-                             f'>= 2 non-negative values, got {class_weight}')
+                             ">= 2 non-negative values or 'batch_balanced', "
+                             f'got {class_weight!r}')
         self.register_buffer('class_weight',
                              torch.tensor([float(w) for w in class_weight]),
                              persistent=False)
@@ -71,6 +83,9 @@ class WeightedCrossEntropyLoss(NamedLoss):
                 f'WeightedCrossEntropyLoss: {cls_score.shape[1]} channels '
                 f'but {len(self.class_weight)} class weights')
         cw = self.class_weight.to(cls_score)
+        if self.batch_balanced:
+            counts = torch.stack([(label == c).sum() for c in (0, 1)])
+            cw = (counts.flip(0) / counts.sum().clamp(min=1)).to(cls_score)
         loss = F.cross_entropy(cls_score,
                                label,
                                weight=cw,

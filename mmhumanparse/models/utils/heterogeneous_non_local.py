@@ -35,10 +35,18 @@ class HeterogeneousNonLocal(BaseModule):
     ``S[i, j]`` relates position ``i`` of the hybrid feature to position
     ``j`` of the main feature; each row sums to 1, so ``F_r`` at ``i`` is
     ``F_m`` plus a convex combination of ``F3`` over all positions. ``W2``
-    (weight and bias) starts at zero, so at initialisation ``F_r == F_m``
-    exactly. All convolutions are 1x1 and linear (no norm, no activation),
-    as in Eq. 1-3. The main head's classifier ``W3`` is not part of this
-    module.
+    starts at zero (its norm's scale and shift when it has a norm, else its
+    weight and bias), so at initialisation ``F_r == F_m`` exactly. With the
+    defaults all convolutions are 1x1 and linear (no norm, no activation),
+    as Eq. 1-3 write them. The main head's classifier ``W3`` is not part of
+    this module.
+
+    The released CorrPM code (the conference version) differs; its layout
+    is reached with ``channels = C / 2``, ``w1_norm_cfg`` = BN with
+    ``w1_act_cfg`` = LeakyReLU(0.01) (Eq. 1 as conv + BN + activation),
+    ``sub_sample=2`` (F2 and F3 max-pooled 2x2, so ``S`` is
+    ``L x L/4``) and ``w2_norm_cfg`` = BN (``W2`` = conv with bias + BN, the
+    BN zero-initialised).
 
     Memory: ``S`` has ``L^2`` entries per image (85 M at 96 x 96, 340 MB in
     float32). With ``chunk_size`` the queries ``i`` are processed
@@ -59,6 +67,12 @@ class HeterogeneousNonLocal(BaseModule):
             whole ``(L, L)`` affinity at once. Defaults to None.
         use_scale (bool): Divide ``F1^T F2`` by ``sqrt(channels)`` (not in
             Eq. 2). Defaults to False.
+        sub_sample (int): Max-pooling kernel (and stride) applied to F2 and
+            F3 (1: none). Defaults to 1.
+        w1_norm_cfg, w1_act_cfg (dict, optional): Norm and activation after
+            ``W1``. Default to None (linear, Eq. 1).
+        w2_norm_cfg (dict, optional): Norm after ``W2`` (its convolution
+            keeps a bias). Defaults to None.
         conv_cfg (dict, optional): Config of the 1x1 convolutions.
         init_cfg (dict, optional): Initialisation config. ``W2`` is zeroed
             after it (``init_weights``).
@@ -70,6 +84,10 @@ class HeterogeneousNonLocal(BaseModule):
                  channels: int,
                  chunk_size: Optional[int] = None,
                  use_scale: bool = False,
+                 sub_sample: int = 1,
+                 w1_norm_cfg: Optional[dict] = None,
+                 w1_act_cfg: Optional[dict] = None,
+                 w2_norm_cfg: Optional[dict] = None,
                  conv_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -83,26 +101,37 @@ class HeterogeneousNonLocal(BaseModule):
         self.channels = channels
         self.chunk_size = None if chunk_size is None else int(chunk_size)
         self.use_scale = use_scale
+        if int(sub_sample) < 1:
+            raise ValueError(f'HeterogeneousNonLocal: sub_sample must be a '
+                             f'positive int, got {sub_sample}')
+        self.sub_sample = int(sub_sample)
 
-        def conv1x1(cin, cout):
+        def conv1x1(cin, cout, norm_cfg=None, act_cfg=None, bias='auto'):
             return ConvModule(cin,
                               cout,
                               1,
+                              bias=bias,
                               conv_cfg=conv_cfg,
-                              norm_cfg=None,
-                              act_cfg=None)
+                              norm_cfg=norm_cfg,
+                              act_cfg=act_cfg)
 
-        self.w1 = conv1x1(sum(self.task_channels), in_channels)  # Eq. 1
+        # Eq. 1
+        self.w1 = conv1x1(sum(self.task_channels), in_channels, w1_norm_cfg,
+                          w1_act_cfg)
         self.theta = conv1x1(in_channels, channels)  # F1 from F_h
         self.phi = conv1x1(in_channels, channels)  # F2 from F_m
         self.g = conv1x1(in_channels, channels)  # F3 from F_m
-        self.w2 = conv1x1(channels, in_channels)  # Eq. 3, zero at init
+        self.pool = (nn.MaxPool2d(self.sub_sample)
+                     if self.sub_sample > 1 else nn.Identity())
+        # Eq. 3, zero at init
+        self.w2 = conv1x1(channels, in_channels, w2_norm_cfg, bias=True)
         self._zero_w2()
 
     def _zero_w2(self) -> None:
-        nn.init.zeros_(self.w2.conv.weight)
-        if self.w2.conv.bias is not None:
-            nn.init.zeros_(self.w2.conv.bias)
+        last = self.w2.norm if self.w2.with_norm else self.w2.conv
+        nn.init.zeros_(last.weight)
+        if last.bias is not None:
+            nn.init.zeros_(last.bias)
 
     def init_weights(self) -> None:
         """Apply ``init_cfg``, then set ``W2`` to zero (Sec. 3.3)."""
@@ -124,19 +153,20 @@ class HeterogeneousNonLocal(BaseModule):
                 f'{shapes}')
 
     def embed(self, main_feat: Tensor, task_feats: Sequence[Tensor]):
-        """Flattened F1 (N, L, c), F2 (N, c, L) and F3 (N, L, c)."""
+        """Flattened F1 (N, L, c), F2 (N, c, L') and F3 (N, L', c), with
+        ``L' = L`` or the pooled positions (``sub_sample``)."""
         self._check(main_feat, task_feats)
         f_h = self.w1(torch.cat(list(task_feats), dim=1))
         f1 = self.theta(f_h).flatten(2).transpose(1, 2)
-        f2 = self.phi(main_feat).flatten(2)
-        f3 = self.g(main_feat).flatten(2).transpose(1, 2)
+        f2 = self.pool(self.phi(main_feat)).flatten(2)
+        f3 = self.pool(self.g(main_feat)).flatten(2).transpose(1, 2)
         if self.use_scale:
             f1 = f1 / self.channels**0.5
         return f1, f2, f3
 
     def affinity(self, main_feat: Tensor,
                  task_feats: Sequence[Tensor]) -> Tensor:
-        """The dense relation map ``S`` (N, L, L) of Eq. 2 (for analysis).
+        """The dense relation map ``S`` (N, L, L') of Eq. 2 (for analysis).
 
         Row ``i`` (a hybrid-feature position) is a softmax over the main
         feature positions ``j``.

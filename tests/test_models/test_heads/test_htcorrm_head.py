@@ -155,7 +155,10 @@ def test_loss_is_eq4(task):
     edge = torch.stack([s.gt_edge_map.data[0] for s in samples])
     hm = torch.stack([s.gt_heatmaps.data for s in samples])
     w = torch.stack([s.gt_keypoints.heatmap_weights for s in samples])
-    cw = [1.0, 10.0]
+    # CorrPM's criterion: per-batch weights, edge pixels n0 / (n0 + n1)
+    n0, n1 = float((edge == 0).sum()), float((edge == 1).sum())
+    cw = [n1 / (n0 + n1), n0 / (n0 + n1)]
+    assert 5 < cw[1] / cw[0] < 15  # ~10 % edge pixels in _samples
 
     def mse(pred):
         return ((pred - hm)**2 * w[:, :, None, None]).mean()
@@ -174,6 +177,67 @@ def test_loss_is_eq4(task):
         torch.testing.assert_close(losses[key], value, rtol=1e-5, atol=1e-7)
     assert set(losses) == set(expected) | ({'acc_seg'}
                                            if task == 'parsing' else set())
+
+
+def test_fixed_edge_weights_switch():
+    fixed = dict(type='WeightedCrossEntropyLoss',
+                 class_weight=[1.0, 10.0],
+                 loss_weight=2.0)
+    head = _build(_head_cfg(TOY['parsing'], loss_edge=fixed))
+    samples = _samples()
+    outs = head.forward_tasks(_feats())
+    edge = torch.stack([s.gt_edge_map.data[0] for s in samples])
+    torch.testing.assert_close(
+        head.loss_by_feat(outs, samples)['loss_aux_edge'],
+        2.0 * _ce(outs['edge'], edge, [1.0, 10.0]))
+
+
+@pytest.mark.parametrize('task', ['parsing', 'pose', 'edge'])
+def test_hnl_refines_the_main_task_feature(task):
+    """F_m is the main task's own encoder feature (Sec. 3.3): with W2 = 0,
+    O_m = W3 F_m; with W2 != 0, O_m still changes with F_m's encoder."""
+    head = _build(_head_cfg(TOY[task])).eval()
+    enc = dict(parsing=head.parsing_encoder,
+               pose=head.pose_encoder,
+               edge=head.edge_encoder)
+    seen = {}
+    for name, module in enc.items():
+        module.register_forward_hook(
+            lambda m, a, out, name=name: seen.update({name: out}))
+    with torch.no_grad():
+        outs = head.forward_tasks(_feats())
+        torch.testing.assert_close(outs['main'], head.conv_seg(seen[task]))
+        others = [t for t in enc if t != task]
+        for t in others:  # same shape, other values: a wrong F_m shows
+            assert not torch.allclose(head.conv_seg(seen[t]), outs['main'])
+
+
+def test_hrnetv2_representation_feeds_aspp_and_pose():
+    from mmseg.models.decode_heads import FCNHead
+    cfg = _head_cfg(osp.join(
+        CFG_DIR, 'htcorrm-pose_hrnetv2-w48_2xb16-220e_lip-256x256.py'),
+                    norm_cfg=dict(type='BN', requires_grad=True))
+    head = _build(cfg).eval()
+    assert head.parsing_encoder.aspp[0].conv.in_channels == 720
+    # pose main at 1/4: one 1x1 convolution, no deconvolution
+    assert len(head.pose_encoder) == 1
+    assert head.pose_encoder[0].conv.kernel_size == (1, 1)
+    assert head.pose_encoder[0].conv.in_channels == 720
+    assert [m.conv.in_channels
+            for m in head.edge_encoder.lateral] == [48, 192, 384]
+    feats = _feats(1, 16, 16, (48, 96, 192, 384), (1, 2, 4, 8))
+    ref = FCNHead(in_channels=[48, 96, 192, 384],
+                  in_index=[0, 1, 2, 3],
+                  input_transform='resize_concat',
+                  channels=8,
+                  num_classes=3,
+                  align_corners=False,
+                  loss_decode=dict(type='mmseg.CrossEntropyLoss'))
+    x = head._transform_inputs(feats)
+    assert len(x) == 5
+    torch.testing.assert_close(x[4], ref._transform_inputs(feats))
+    outs = head.forward_tasks(feats)
+    assert outs['main'].shape == (1, 16, 16, 16)
 
 
 def test_missing_targets_and_unsupervised_tasks():
@@ -215,3 +279,13 @@ def test_bad_arguments():
         _build(_head_cfg(TOY['parsing'], g_index=(0, 1, 7)))
     with pytest.raises(ValueError, match='supervised_tasks'):
         _build(_head_cfg(TOY['parsing'], supervised_tasks=('depth', )))
+    with pytest.raises(ValueError, match='concat_index'):
+        _build(_head_cfg(TOY['parsing'], concat_index=(0, 4)))
+    with pytest.raises(ValueError, match='last pose deconvolution'):
+        _build(_head_cfg(TOY['parsing'], pose_widths=(32, 16)))
+    with pytest.raises(ValueError, match='edge_fuse'):
+        _build(_head_cfg(TOY['parsing'], edge_fuse='conv5x5'))
+    with pytest.raises(ValueError, match='may set'):
+        _build(_head_cfg(TOY['parsing'], encoder_cfgs=dict(pose=dict(k=1))))
+    with pytest.raises(ValueError, match='unknown encoders'):
+        _build(_head_cfg(TOY['parsing'], encoder_cfgs=dict(depth={})))

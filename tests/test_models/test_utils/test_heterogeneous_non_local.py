@@ -1,6 +1,8 @@
-"""HeterogeneousNonLocal (htcorrm-hnl.txt Sec. 3.3, Eq. 1-3)."""
+"""HeterogeneousNonLocal ("On the Correlation among Edge, Pose and
+Parsing", TPAMI 2021, Sec. 3.3, Eq. 1-3)."""
 import pytest
 import torch
+import torch.nn as nn
 
 from mmhumanparse.models.utils.heterogeneous_non_local import \
     HeterogeneousNonLocal
@@ -104,6 +106,67 @@ def test_softmax_rows_sum_to_one():
     assert not torch.allclose(s.sum(-2), torch.ones(2, length))
 
 
+BN = dict(type='BN')
+LEAKY = dict(type='LeakyReLU', negative_slope=0.01)
+
+
+class _CorrPMLayout(nn.Module):
+    """The released CorrPM fusion + non-local block, written from its
+    description: W1 = conv (no bias) + BN + LeakyReLU on concat(tasks);
+    theta on F_h, phi and g on F_m, both max-pooled 2x2; W = conv + BN;
+    z = W(softmax(theta^T phi) g) + F_m."""
+
+    def __init__(self, c, inter, task_c):
+        super().__init__()
+        self.fuse = nn.Sequential(nn.Conv2d(task_c, c, 1, bias=False),
+                                  nn.BatchNorm2d(c), nn.LeakyReLU(0.01))
+        self.theta = nn.Conv2d(c, inter, 1)
+        self.phi = nn.Sequential(nn.Conv2d(c, inter, 1), nn.MaxPool2d(2))
+        self.g = nn.Sequential(nn.Conv2d(c, inter, 1), nn.MaxPool2d(2))
+        self.W = nn.Sequential(nn.Conv2d(inter, c, 1), nn.BatchNorm2d(c))
+
+    def forward(self, main, tasks):
+        n, c, h, w = main.shape
+        q = self.theta(self.fuse(torch.cat(tasks, 1))).flatten(2)
+        k = self.phi(main).flatten(2)
+        v = self.g(main).flatten(2)
+        att = torch.softmax(q.transpose(1, 2) @ k, dim=-1)
+        y = (att @ v.transpose(1, 2)).transpose(1, 2).reshape(n, -1, h, w)
+        return self.W(y) + main
+
+
+def test_corrpm_variant_matches_the_released_layout():
+    hnl = HeterogeneousNonLocal(8,
+                                8,
+                                4,
+                                sub_sample=2,
+                                w1_norm_cfg=BN,
+                                w1_act_cfg=LEAKY,
+                                w2_norm_cfg=BN)
+    main, tasks = _inputs(h=6, w=8, task_channels=(8, 8, 8))
+    # W2's BN starts at zero: F_r = F_m, in training too
+    assert torch.equal(hnl.train()(main, tasks), main)
+    ref = _CorrPMLayout(8, 4, 24)
+    g = torch.Generator().manual_seed(2)
+    with torch.no_grad():
+        for t in list(ref.parameters()) + [
+                b for n, b in ref.named_buffers() if 'running' in n
+        ]:
+            t.copy_(torch.rand(t.shape, generator=g) + 0.5)
+    pairs = [(hnl.w1.conv, ref.fuse[0]), (hnl.w1.bn, ref.fuse[1]),
+             (hnl.theta.conv, ref.theta), (hnl.phi.conv, ref.phi[0]),
+             (hnl.g.conv, ref.g[0]), (hnl.w2.conv, ref.W[0]),
+             (hnl.w2.bn, ref.W[1])]
+    for ours, theirs in pairs:
+        ours.load_state_dict(theirs.state_dict())
+    hnl.eval(), ref.eval()
+    with torch.no_grad():
+        out = hnl(main, tasks)
+        torch.testing.assert_close(out, ref(main, tasks))
+        assert not torch.allclose(out, main)
+    assert hnl.affinity(main, tasks).shape == (2, 48, 12)  # L x L/4
+
+
 def test_bad_inputs_raise():
     hnl = HeterogeneousNonLocal(8, (8, 6, 4), 4)
     main, tasks = _inputs()
@@ -115,3 +178,5 @@ def test_bad_inputs_raise():
         hnl(main, [t[..., :3] for t in tasks])
     with pytest.raises(ValueError, match='chunk_size'):
         HeterogeneousNonLocal(8, 8, 4, chunk_size=0)
+    with pytest.raises(ValueError, match='sub_sample'):
+        HeterogeneousNonLocal(8, 8, 4, sub_sample=0)
