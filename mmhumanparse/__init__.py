@@ -10,7 +10,8 @@ imported), so the mm-free parts (``mmhumanparse.converters``) work on a data
 machine with numpy, Pillow and OpenCV only.
 """
 import re
-from importlib.metadata import PackageNotFoundError, version as _dist_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 
 from .version import __version__
 

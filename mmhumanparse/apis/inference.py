@@ -19,8 +19,8 @@ import copy
 import os.path as osp
 import warnings
 from pathlib import Path
-from unittest import mock
 from typing import Dict, List, Optional, Sequence, Union
+from unittest import mock
 
 import numpy as np
 import torch

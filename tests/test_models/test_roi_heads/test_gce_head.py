@@ -6,8 +6,7 @@ import torch.nn.functional as F
 from mmcv.cnn import NonLocal2d
 from mmengine.structures import InstanceData
 
-from mmhumanparse.models.roi_heads.parsing_heads.gce_head import \
-    paste_parsings
+from mmhumanparse.models.roi_heads.parsing_heads.gce_head import paste_parsings
 from mmhumanparse.registry import MODELS
 
 
