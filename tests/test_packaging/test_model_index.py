@@ -127,3 +127,19 @@ def test_render_marks_results_and_missing_ones():
             '| 1.23 M | 2.50 G | 8x6 |') in text
     assert ('| [b.py](../configs/x/b.py) | - | toy LIP | - | 0.00 M '
             '| 0.00 G | 4x4 |') in text
+
+
+@pytest.mark.slow
+def test_metafile_parameters_of_every_config():
+    """Every entry's Parameters is the count of the model its config builds
+    (paper-size models too; no forward pass, so FLOPs are not redone)."""
+    from mmhumanparse.utils.model_stats import build_model, count_params
+    from mmhumanparse.utils.tool_utils import init_config_scope, load_config
+    wrong = []
+    for _, _, model in _models():
+        cfg = load_config(osp.join(REPO, model['Config']))
+        init_config_scope(cfg)
+        n = count_params(build_model(cfg))
+        if n != model['Metadata']['Parameters']:
+            wrong.append((model['Name'], model['Metadata']['Parameters'], n))
+    assert not wrong
