@@ -77,7 +77,8 @@ def test_every_model_has_size_and_marked_paper_results():
 
 @pytest.mark.parametrize('config', [
     'configs/lipnet/lipnet_1xb8-2k_toy-lip-128x96.py',
-    'configs/ss_nan/ss-nan_r18-d4_1xb4-100iter_toy-lip-128x96.py'
+    'configs/ss_nan/ss-nan_r18-d4_1xb4-100iter_toy-lip-128x96.py',
+    'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py'
 ])
 def test_metafile_size_is_the_built_model(config):
     """The toy entries' Parameters and FLOPs are what the model gives now
