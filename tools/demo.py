@@ -23,7 +23,8 @@ import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = osp.join(
-    REPO, 'configs/c_dlinknet/c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
+    REPO, 'configs/c_dlinknet',
+    'c-dlinknet_r18-d16_1xb8-900iter_toy-lip-128x96.py')
 MULTI_PERSON_CONFIG = osp.join(
     REPO, 'configs/rp_rcnn/rp-rcnn_r18_fpn_toy_toy-cihp.py')
 

@@ -6,7 +6,6 @@ import torch
 from torch import Tensor
 
 from mmhumanparse.registry import CODECS
-
 from .utils import decode_as_batch
 
 

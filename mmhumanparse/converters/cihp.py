@@ -15,9 +15,8 @@ import os.path as osp
 
 import numpy as np
 
-from .coco import (CATEGORIES, add_person, check_shape, image_record,
-                   progress, read_ids,
-                   report, require_dir)
+from .coco import (CATEGORIES, add_person, check_shape, image_record, progress,
+                   read_ids, report, require_dir)
 from .label_io import image_size, read_label_png
 
 CIHP_SPLITS = dict(train='Training', val='Validation')

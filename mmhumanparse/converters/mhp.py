@@ -17,9 +17,8 @@ import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
-from .coco import (CATEGORIES, add_person, check_shape, image_record,
-                   progress, read_ids,
-                   report, require_dir)
+from .coco import (CATEGORIES, add_person, check_shape, image_record, progress,
+                   read_ids, report, require_dir)
 from .label_io import image_size, read_label_png
 
 MHP_SPLITS = ('train', 'val')

@@ -3,7 +3,6 @@ import os.path as osp
 from typing import List, Optional
 
 import numpy as np
-
 from mmseg.datasets import LIPDataset as MMSegLIPDataset
 
 from mmhumanparse.registry import DATASETS

@@ -30,9 +30,10 @@ def _where(name: Optional[str]) -> str:
     return f' ({name})' if name else ''
 
 
-def check_flip_pairs(flip_pairs: Optional[Pairs],
-                     num_classes: Optional[int] = None,
-                     name: Optional[str] = None) -> Tuple[Tuple[int, int], ...]:
+def check_flip_pairs(
+        flip_pairs: Optional[Pairs],
+        num_classes: Optional[int] = None,
+        name: Optional[str] = None) -> Tuple[Tuple[int, int], ...]:
     """Validate left/right pairs and return them as a tuple of int pairs.
 
     Args:
@@ -283,13 +284,14 @@ def resolve_flip_pairs(explicit: Optional[Pairs],
     """
     dataset_meta = dataset_meta or {}
     img_path = img_meta.get('img_path', '<unknown>')
+    data_name = dataset_meta.get('dataset_name',
+                                 dataset_meta.get('type', 'the dataset'))
     sources = (
         (explicit, f'{who}: flip_pairs of the config'),
         (img_meta.get('flip_pairs'),
          f'{who}: metainfo["flip_pairs"] of {img_path!r}'),
         (dataset_meta.get('flip_pairs'),
-         f'{who}: dataset_meta["flip_pairs"] of '
-         f'{dataset_meta.get("dataset_name", dataset_meta.get("type", "the dataset"))}'),
+         f'{who}: dataset_meta["flip_pairs"] of {data_name}'),
     )
     for pairs, source in sources:
         if pairs is not None:

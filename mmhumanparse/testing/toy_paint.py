@@ -20,7 +20,7 @@ def paint_person(labels: np.ndarray, sk: dict, o: dict) -> None:
             Side roles are prefixed ``l_`` / ``r_``.
     """
     cv = Canvas(labels, sk)
-    hp, sw, hw = sk['h'], sk['sw'], sk['hw']
+    hp, sw = sk['h'], sk['sw']
     f = lambda x, y: np.array([x * hp, y * hp])  # noqa: E731
     sides = (('l', 1.0), ('r', -1.0))
 

@@ -11,9 +11,9 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     """Import all mmhumanparse modules so they register themselves.
 
     Args:
-        init_default_scope (bool): If True, make ``'mmhumanparse'`` the current
-            default scope (a new uniquely named instance is created when another
-            scope is current, as mmseg/mmdet do).
+        init_default_scope (bool): If True, make ``'mmhumanparse'`` the
+            current default scope (a new uniquely named instance is created
+            when another scope is current, as mmseg/mmdet do).
     """
     check_versions()  # names a missing or unsupported mm package
 

@@ -11,7 +11,6 @@ from mmseg.visualization import SegLocalVisualizer
 from mmhumanparse.datasets.metainfo import DATASET_METAINFO
 from mmhumanparse.registry import VISUALIZERS
 from mmhumanparse.structures.sample_utils import pixel_labels, to_numpy
-
 from .palette import palette_lut, part_meta
 
 

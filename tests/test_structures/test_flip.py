@@ -6,8 +6,7 @@ import torch
 from mmhumanparse.datasets import metainfo as M
 from mmhumanparse.structures.flip import (check_flip_pairs, flip_keypoints,
                                           flip_label_map, flip_lut,
-                                          flip_permutation,
-                                          resolve_flip_pairs,
+                                          flip_permutation, resolve_flip_pairs,
                                           swap_flip_channels, swap_labels)
 
 LIP_PAIRS = ((14, 15), (16, 17), (18, 19))

@@ -67,9 +67,9 @@ def fake_timed(seconds):
     return timed
 
 
-@pytest.mark.parametrize('t_ref, ratio, status', [(1.0, '2.0x',
-                                                    'BELOW TARGET'),
-                                                   (12.5, '25.0x', 'OK')])
+@pytest.mark.parametrize('t_ref, ratio, status',
+                         [(1.0, '2.0x', 'BELOW TARGET'),
+                          (12.5, '25.0x', 'OK')])
 def test_speed_up_line_is_the_measured_ratio(monkeypatch, capsys, t_ref,
                                              ratio, status):
     tool = load_tool(monkeypatch)

@@ -7,9 +7,8 @@ import pytest
 from mmengine.hooks import Hook
 
 from mmhumanparse.registry import HOOKS
-from mmhumanparse.utils.tool_utils import (enable_show_dir,
-                                           init_config_scope, load_config,
-                                           setup_local_rank,
+from mmhumanparse.utils.tool_utils import (enable_show_dir, init_config_scope,
+                                           load_config, setup_local_rank,
                                            visualization_hook_class)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -81,8 +81,9 @@ def main():
     from mmengine.utils import ProgressBar
 
     from mmhumanparse.datasets.metainfo import LIP_METAINFO
-    from mmhumanparse.datasets.transforms.targets import (
-        GenerateEdge, GenerateJointCenters, GeneratePoseHeatmaps)
+    from mmhumanparse.datasets.transforms.targets import (GenerateEdge,
+                                                          GenerateJointCenters,
+                                                          GeneratePoseHeatmaps)
 
     seg, kpts, vis = person_label_map(args.size)
     present = sorted(set(np.unique(seg).tolist()) - {0, 255})

@@ -21,6 +21,8 @@ import sys
 for _var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ[_var] = '1'  # before numpy is imported
 
+# these imports must follow the thread settings above
+# isort: off
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -29,9 +31,10 @@ from mmengine.utils import ProgressBar  # noqa: E402
 from mmhumanparse.evaluation.functional import (  # noqa: E402
     eval_parsing_ap, parsing_ap_from_tables, parsing_iou_table)
 from mmhumanparse.testing import synthetic_person  # noqa: E402
-from mmhumanparse.testing.parsing_ap_reference import \
-    reference_parsing_ap  # noqa: E402
+from mmhumanparse.testing.parsing_ap_reference import (  # noqa: E402
+    reference_parsing_ap)
 from mmhumanparse.testing.toy_outfits import OutfitSampler  # noqa: E402
+# isort: on
 
 TARGET_RATIO = 10.0
 NUM_PARTS = 20

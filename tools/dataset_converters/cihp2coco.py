@@ -9,7 +9,7 @@ Needs numpy, Pillow and tqdm only (no torch, no OpenMMLab package): the
 conversion lives in ``mmhumanparse.converters``, which imports nothing else.
 The json layout is documented in ``docs/data_conventions.md``.
 """
-from mmhumanparse.converters import converter_cli, cihp_to_coco
+from mmhumanparse.converters import cihp_to_coco, converter_cli
 
 
 def main(argv=None):

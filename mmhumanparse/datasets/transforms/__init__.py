@@ -9,4 +9,5 @@ __all__ = [
     'HumanRandomFlip', 'HumanDetRandomFlip', 'PackParsingInputs',
     'PackParsingDetInputs', 'HumanRandomCrop', 'HumanRandomRotate',
     'HumanDetResize', 'LoadParsingAnnotations', 'LoadMultiPersonAnnotations'
-] + list(_target_names)
+]
+__all__ += list(_target_names)

@@ -122,7 +122,7 @@ def _build_codec(codec, cls, name):
 
 @TRANSFORMS.register_module()
 class GenerateJointCenters(BaseTransform):
-    """Self-supervised joints of SS-NAN: a wrapper of :class:`JointCenterCodec`.
+    """Self-supervised joints of SS-NAN (wraps :class:`JointCenterCodec`).
 
     SS-NAN ("Self-Supervised Neural Aggregation Networks for Human Parsing",
     arXiv:1803.07741, Sec. 3.3) defines nine joints as the centres of merged

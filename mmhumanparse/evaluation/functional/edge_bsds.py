@@ -33,10 +33,10 @@ def _pyedgeeval():
     if _PYEDGEEVAL is None:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                from pyEdgeEval.common.binary_label.evaluate_boundaries \
-                    import evaluate_boundaries_threshold
-                from pyEdgeEval.common.metrics import (
-                    compute_rec_prec_f1, interpolated_max_scores)
+                from pyEdgeEval.common.binary_label.evaluate_boundaries import \
+                    evaluate_boundaries_threshold  # noqa: E501
+                from pyEdgeEval.common.metrics import (compute_rec_prec_f1,
+                                                       interpolated_max_scores)
         except ImportError as e:
             raise ImportError(
                 'the BSDS edge protocol needs pyEdgeEval: pip install '

@@ -192,7 +192,7 @@ class CDLinkNetHead(BaseDecodeHead):
                     align_corners=self.align_corners,
                     **cfgs) for c, s in zip(dec_channels, scales))
             self.refine = conv_stack(num_blocks * smooth_channels, channels,
-                                      num_smooth_convs, cfgs)
+                                     num_smooth_convs, cfgs)
         else:
             self.refine = conv_stack(dec_channels[-1], channels, 2, cfgs)
 

@@ -30,8 +30,7 @@ from typing import List, Optional, Sequence
 import mmengine
 import torch
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
-from mmseg.models.decode_heads.sep_aspp_head import \
-    DepthwiseSeparableASPPHead
+from mmseg.models.decode_heads.sep_aspp_head import DepthwiseSeparableASPPHead
 from mmseg.models.losses import accuracy
 from mmseg.models.utils import resize
 from mmseg.utils import SampleList

@@ -7,7 +7,6 @@ from torch import Tensor
 
 from mmhumanparse.codecs import JointCenterCodec
 from mmhumanparse.registry import MODELS
-
 from .named_loss import NamedLoss
 
 

@@ -6,7 +6,6 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmhumanparse.registry import MODELS
-
 from .named_loss import NamedLoss
 
 

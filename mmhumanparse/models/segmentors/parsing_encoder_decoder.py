@@ -6,8 +6,7 @@ from mmseg.models.segmentors import EncoderDecoder
 from torch import Tensor
 
 from mmhumanparse.registry import MODELS
-from mmhumanparse.structures.flip import (resolve_flip_pairs,
-                                          swap_flip_channels)
+from mmhumanparse.structures.flip import resolve_flip_pairs, swap_flip_channels
 
 
 @MODELS.register_module()

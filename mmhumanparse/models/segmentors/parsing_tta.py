@@ -15,8 +15,7 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import SampleList
 
 from mmhumanparse.registry import MODELS
-from mmhumanparse.structures.flip import (resolve_flip_pairs,
-                                          swap_flip_channels)
+from mmhumanparse.structures.flip import resolve_flip_pairs, swap_flip_channels
 
 
 @MODELS.register_module()

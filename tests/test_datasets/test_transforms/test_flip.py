@@ -128,8 +128,8 @@ def test_det_flip_swaps_per_person_maps():
     assert res['gt_parsings'].dtype == np.uint8
     np.testing.assert_array_equal(res['gt_parsings'], exp_parsings)
     assert res['gt_parsings'][0, 0, 7] == 255
-    assert res['gt_parsings'][0, 1, 7] == 15 and res['gt_parsings'][1, 2,
-                                                                     4] == 17
+    assert res['gt_parsings'][0, 1, 7] == 15
+    assert res['gt_parsings'][1, 2, 4] == 17
     np.testing.assert_array_equal(res['gt_seg_map'], exp_parsings[0])
     np.testing.assert_allclose(res['gt_bboxes'].tensor.numpy(),
                                [[6., 0., 8., 5.]])

@@ -366,7 +366,8 @@ def test_pose_heatmaps_several_persons():
     res = GeneratePoseHeatmaps(stride=8)(
         dict(img=np.zeros((64, 80, 3), np.uint8), gt_keypoints=kpts,
              gt_keypoints_visible=vis))
-    assert res['gt_heatmaps'][0, 1, 1] == 1 and res['gt_heatmaps'][0, 6, 8] == 1
+    assert res['gt_heatmaps'][0, 1, 1] == 1
+    assert res['gt_heatmaps'][0, 6, 8] == 1
     assert (res['gt_heatmaps'][1] == 0).all()
     np.testing.assert_array_equal(res['gt_heatmap_weights'], [1, 0])
 

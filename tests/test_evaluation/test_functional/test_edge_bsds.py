@@ -6,9 +6,8 @@ import pytest
 
 from mmhumanparse.evaluation.functional import (bsds_edge_counts,
                                                 bsds_ods_ois_ap,
-                                                default_thresholds,
+                                                default_thresholds, edge_bsds,
                                                 edge_pr_counts)
-from mmhumanparse.evaluation.functional import edge_bsds
 
 
 def structured_map(seed=0):

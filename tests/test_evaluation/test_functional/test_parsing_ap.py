@@ -8,9 +8,8 @@ from mmhumanparse.evaluation.functional import (eval_parsing_ap,
                                                 parsing_iou_table,
                                                 parsing_iou_tables,
                                                 summarize_iou_table)
-
-from mmhumanparse.testing.parsing_ap_reference import (
-    pair_ious, reference_parsing_ap)
+from mmhumanparse.testing.parsing_ap_reference import (pair_ious,
+                                                       reference_parsing_ap)
 
 K = 5  # part classes including background
 H, W = 12, 16

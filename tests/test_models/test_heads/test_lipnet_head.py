@@ -11,8 +11,7 @@ import torch.nn.functional as F
 from mmcv.cnn import DepthwiseSeparableConvModule
 from mmengine.config import Config
 from mmengine.structures import PixelData
-from mmseg.models.decode_heads.sep_aspp_head import \
-    DepthwiseSeparableASPPHead
+from mmseg.models.decode_heads.sep_aspp_head import DepthwiseSeparableASPPHead
 from mmseg.structures import SegDataSample
 
 from mmhumanparse.models.decode_heads.lipnet_head import (LIPNetHead,

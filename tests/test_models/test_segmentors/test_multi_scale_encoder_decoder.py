@@ -328,6 +328,7 @@ def test_toy_configs_learn_toy_lip(tmp_path, monkeypatch):
     from mmengine.runner import Runner
 
     from mmhumanparse.testing import make_toy_data
+
     # mmengine checkpoints hold non-tensor objects (torch >= 2.6 refuses
     # them by default); this one was written by this test
     monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')

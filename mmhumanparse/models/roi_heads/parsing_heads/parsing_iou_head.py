@@ -40,8 +40,8 @@ def parsing_iou_target(pred_labels: Tensor,
     tgt = targets.reshape(n, -1).long()
     valid = tgt != ignore_index
     roi = torch.arange(n, device=pred.device)[:, None].expand_as(pred)
-    idx = (roi * num_classes + pred) * num_classes + tgt.clamp(0, num_classes -
-                                                              1)
+    tgt = tgt.clamp(0, num_classes - 1)
+    idx = (roi * num_classes + pred) * num_classes + tgt
     cm = torch.bincount(
         idx[valid], minlength=n * num_classes * num_classes).reshape(
             n, num_classes, num_classes).float()  # [roi, pred, target]
