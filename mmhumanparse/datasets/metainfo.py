@@ -9,7 +9,7 @@ Keys of a METAINFO dict:
     flip_pairs (tuple[tuple[int, int]]): part labels that swap under a
         horizontal flip (left <-> right).
     joint_names / joint_groups: the merged regions whose centres are the
-        SS-NAN "self-supervised joints" (ss-nan.txt, Sec. 3.3, Fig. 3): a
+        SS-NAN "self-supervised joints" (arXiv:1803.07741, Sec. 3.3, Fig. 3): a
         tuple of names and a tuple of label tuples, one per joint.
     joint_flip_pairs: joint indices that swap under a horizontal flip.
     keypoint_names / keypoint_flip_pairs (LIP only): the 16 MPII-ordered
@@ -39,7 +39,7 @@ def voc_palette(num_classes: int) -> list:
     return palette
 
 
-# SS-NAN's nine joints (ss-nan.txt Sec. 3.3): order used everywhere.
+# SS-NAN's nine joints (arXiv:1803.07741, Sec. 3.3): order used everywhere.
 NINE_JOINTS = ('head', 'upper_body', 'lower_body', 'left_arm', 'right_arm',
                'left_leg', 'right_leg', 'left_shoe', 'right_shoe')
 NINE_JOINT_FLIP_PAIRS = ((3, 4), (5, 6), (7, 8))

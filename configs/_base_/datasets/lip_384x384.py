@@ -1,6 +1,6 @@
 # LIP at 384 x 384 with HTCorrM's augmentation and auxiliary targets
-# (htcorrm-hnl.txt Sec. 4.2): random rotation (-60..60 deg), flip and scale
-# (0.75..1.25); edge and pose heatmap targets; the LIP pose csv. Test:
+# (HTCorrM, TPAMI 2021, Sec. 4.2): random rotation (-60..60 deg), flip and
+# scale (0.75..1.25); edge and pose heatmap targets; the LIP pose csv. Test:
 # long side 384, single scale. The paper gives no batch size: 8 per GPU.
 _base_ = './lip.py'
 crop_size = (384, 384)  # (h, w)

@@ -1,4 +1,4 @@
-# C-DLinkNet schedule (c-dlinknet.txt, Sec. 3.2): SGD, "poly" lr with base
+# C-DLinkNet schedule (arXiv:2001.11690, Sec. 3.2): SGD, "poly" lr with base
 # lr 0.002 (DeepLab strategy: power 0.9, momentum 0.9, weight decay 5e-4),
 # ~120 epochs. Epoch-based loop, so "120 epochs" holds for any dataset size;
 # the lr decays per iteration. On LIP (30462 train images, batch 2 x 8 = 16)

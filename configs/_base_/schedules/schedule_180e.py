@@ -1,4 +1,4 @@
-# HTCorrM schedule (htcorrm-hnl.txt, Sec. 4.2): SGD, lr 1e-3, "poly" 0.9,
+# HTCorrM schedule (HTCorrM (TPAMI 2021), Sec. 4.2): SGD, lr 1e-3, "poly" 0.9,
 # momentum 0.9, weight decay 5e-4, 180 epochs (epoch-based loop).
 _base_ = './schedule_120e.py'
 optimizer = dict(lr=1e-3)

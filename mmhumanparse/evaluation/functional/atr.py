@@ -31,7 +31,7 @@ def atr_scores(area_intersect,
                background: int = 0) -> Dict:
     """ATR scores: accuracy, foreground accuracy, precision, recall, F-1.
 
-    Averaging (htcorrm-hnl.txt Table 3 columns Acc, Fg.Acc, Pre, Rec, F-1):
+    Averaging (HTCorrM, TPAMI 2021, Table 3: Acc, Fg.Acc, Pre, Rec, F-1):
 
     - ``aAcc``: correct pixels / all non-ignored pixels.
     - ``FgAcc``: correct pixels / pixels whose GT is not background.

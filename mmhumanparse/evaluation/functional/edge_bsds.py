@@ -2,7 +2,7 @@
 
 The protocol of the BSDS500 boundary benchmark (Arbelaez et al.,
 "Contour Detection and Hierarchical Image Segmentation", TPAMI 2011),
-used for the edge-main numbers of htcorrm-hnl.txt Table 9: for every
+used for the edge-main numbers of HTCorrM (TPAMI 2021) Table 9: for every
 threshold t the map ``prob >= t`` is thinned to one-pixel-wide lines
 (morphological thinning, MATLAB ``bwmorph(.., 'thin', inf)``) and matched
 one-to-one to the GT edge pixels by a minimum-cost bipartite assignment

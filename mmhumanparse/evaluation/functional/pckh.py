@@ -13,7 +13,7 @@ import numpy as np
 UPPER_NECK = 8
 HEAD_TOP = 9
 
-# Columns of htcorrm-hnl.txt Table 5 (MPII) / Table 6 (LIP).
+# Columns of HTCorrM (TPAMI 2021) Table 5 (MPII) / Table 6 (LIP).
 MPII_JOINT_GROUPS: Tuple[Tuple[str, Tuple[int, ...]], ...] = (
     ('Head', (UPPER_NECK, HEAD_TOP)),
     ('Shoulder', (12, 13)),

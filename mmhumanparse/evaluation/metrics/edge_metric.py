@@ -16,7 +16,7 @@ PROTOCOLS = ('bsds', 'fast')
 class EdgeMetric(BaseMetric):
     """Human body edge detection: ODS, OIS (and AP) F-measure in percent.
 
-    htcorrm-hnl.txt Table 9 (edge-main HTCorrM). Reads per sample:
+    HTCorrM (TPAMI 2021) Table 9 (edge-main HTCorrM). Reads per sample:
 
     - ``pred_edge``: a ``PixelData`` whose ``data`` is the (1, H, W) float
       edge probability in [0, 1] at the original image size (the model

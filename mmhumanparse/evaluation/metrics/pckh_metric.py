@@ -12,7 +12,7 @@ from .utils import get_field, log_table, pct, sample_name, to_numpy
 
 @METRICS.register_module()
 class PCKhMetric(BaseMetric):
-    """PCKh@thr per joint group (htcorrm-hnl.txt Tables 5 and 6).
+    """PCKh@thr per joint group (HTCorrM (TPAMI 2021) Tables 5 and 6).
 
     Reads per sample:
 
