@@ -14,10 +14,10 @@ from .utils import get_field, log_table, pct, sample_name, semantic_areas
 class ATRMetric(BaseMetric):
     """Accuracy, foreground accuracy, precision, recall and F-1 (ATR).
 
-    The columns of HTCorrM (TPAMI 2021), Table 3. Reads ``pred_sem_seg.data`` and
-    ``gt_sem_seg.data``
-    (1, H, W) like mmseg's ``IoUMetric`` and takes the
-    class names from ``dataset_meta['classes']`` (index 0 = background).
+    The columns of HTCorrM (TPAMI 2021), Table 3. Reads
+    ``pred_sem_seg.data`` and ``gt_sem_seg.data`` (1, H, W) like mmseg's
+    ``IoUMetric`` and takes the class names from
+    ``dataset_meta['classes']`` (index 0 = background).
     Per image the per-class areas (TP, union, predicted, GT pixels) come
     from mmseg's ``IoUMetric.intersect_and_union``; they are summed over
     the split and averaged as documented in :func:`atr_scores` and
