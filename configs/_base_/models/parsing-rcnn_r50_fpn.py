@@ -1,6 +1,6 @@
 # Parsing R-CNN (GN in the parsing branch, as re-implemented in RP R-CNN,
 # arXiv:2009.09447 Table 2): ResNet-50 + FPN, Faster R-CNN box branch, GCE
-# parsing head on S2 only. RP R-CNN configs swap the neck for GSEFPN and add
+# parsing head on S2 only. RP R-CNN configs add the GSE semantic_head and
 # the PRSN (parsing_iou_head).
 num_parts = 20  # CIHP part classes incl. background (MHP-v2: 59)
 gn = dict(type='GN', num_groups=32, requires_grad=True)
