@@ -5,6 +5,7 @@ import functools
 import os.path as osp
 from types import SimpleNamespace
 
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
@@ -71,8 +72,8 @@ def test_loss_keys_and_gradients():
     for key in ('loss_cls', 'loss_bbox', 'loss_parsing', 'loss_parsing_iou'):
         assert torch.isfinite(losses[key]), key
     sum(v for k, v in losses.items() if 'loss' in k).backward()
-    for name in ('parsing_head.deconv.weight',
-                 'parsing_iou_head.fc_iou.weight', 'bbox_head.fc_cls.weight'):
+    for name in ('mask_head.deconv.weight', 'parsing_iou_head.fc_iou.weight',
+                 'bbox_head.fc_cls.weight'):
         grad = dict(head.named_parameters())[name].grad
         assert grad is not None and grad.abs().sum() > 0, name
 
@@ -96,8 +97,8 @@ def test_parsing_branch_reads_s2_only():
     rois = torch.tensor([[0., 6., 8., 24., 40.], [1., 30., 12., 58., 60.]])
     changed = (x[0], ) + tuple(torch.randn_like(f) for f in x[1:])
     with torch.no_grad():
-        a = head._parsing_forward(x, rois)['parsing_preds']
-        b = head._parsing_forward(changed, rois)['parsing_preds']
+        a = head._mask_forward(x, rois)['mask_preds']
+        b = head._mask_forward(changed, rois)['mask_preds']
     torch.testing.assert_close(a, b)
 
 
@@ -131,3 +132,53 @@ def test_without_prsn_scores_are_box_scores_and_empty_input():
             [sample],
             rescale=True)[0]
     assert empty.parsings.shape == (0, 64, 64)
+
+
+@pytest.mark.parametrize('parsing_input', ['logits', 'probs'])
+def test_prsn_sees_the_same_input_in_loss_and_predict(parsing_input):
+    """What the PRSN max-pools is the GCE logits (official) or their
+    softmax (paper), in training and at inference alike."""
+    cfg = roi_head_cfg()
+    cfg.parsing_iou_head.parsing_input = parsing_input
+    head = MODELS.build(cfg)
+    seen = {}
+    head.mask_head.register_forward_hook(
+        lambda m, args, out: seen.update(logits=out[0]))
+    head.parsing_iou_head.max_pool.register_forward_hook(
+        lambda m, args, out: seen.update(prsn_in=args[0]))
+
+    def check():
+        expect = seen['logits']
+        if parsing_input == 'probs':
+            expect = expect.softmax(1)
+        torch.testing.assert_close(seen['prsn_in'], expect)
+
+    samples = [_sample(), _sample()]
+    head.loss(_feats(), [_proposals(s) for s in samples], samples)
+    check()
+    seen.clear()
+    head.eval()
+    sample = _sample()
+    with torch.no_grad():
+        res = head.predict(_feats(n=1), [_proposals(sample)], [sample])[0]
+    assert len(res) > 0
+    check()
+
+
+def test_semantic_probs_fused_with_test_cfg_weight():
+    """``sem_probs`` reach the paste: with a large weight, every person's
+    foreground takes the semantic label; the background stays 0."""
+    cfg = roi_head_cfg()
+    head = MODELS.build(cfg).eval()
+    sample = _sample()
+    sem = torch.zeros(5, 64, 64)
+    sem[4] = 1.
+    with torch.no_grad():
+        plain = head.predict(_feats(n=1), [_proposals(sample)], [sample],
+                             sem_probs=[sem])[0]
+        head.test_cfg.semseg_fuse_weight = 100.
+        fused = head.predict(_feats(n=1), [_proposals(sample)], [sample],
+                             sem_probs=[sem])[0]
+    assert (plain.parsings > 0).any() and not (plain.parsings == 4).all()
+    assert torch.equal(fused.parsings > 0, plain.parsings > 0)
+    assert set(fused.parsings.unique().tolist()) <= {0, 4}

@@ -4,73 +4,104 @@
 with GN in every conv as in "Renovating Parsing R-CNN for Accurate Multiple
 Human Parsing" (arXiv:2009.09447), Sec. 4.1 and Table 2.
 """
-import math
 from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule, NonLocal2d
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, constant_init, normal_init
 from mmengine.structures import InstanceData
 from mmseg.models.decode_heads.aspp_head import ASPPModule
 from torch import Tensor
 
+from mmhumanparse.models.roi_heads.parsing_heads.paste import (PASTES,
+                                                               paste_parsings)
 from mmhumanparse.registry import MODELS
 from mmhumanparse.structures.parsing_target import parsing_target
 
 
-def paste_parsings(probs: Tensor, bboxes: Tensor,
-                   img_shape: Tuple[int, int]) -> Tensor:
-    """Paste per-RoI part probabilities into the image and take the argmax.
+class GCENonLocal2d(NonLocal2d):
+    """mmcv's embedded-Gaussian ``NonLocal2d`` ("Non-local Neural Networks",
+    arXiv:1711.07971) with the switches that make it the official Parsing
+    R-CNN / RP R-CNN op (soeaver/RP-R-CNN ``models/ops/nonlocal2d.py``,
+    built as ``NonLocal2d(512, 512, 512, use_gn=True)``; the defaults):
 
-    Each box's (C, S, S) probabilities are bilinearly sampled at the centres
-    of the image pixels whose centre lies inside the box, then the argmax
-    gives the labels; pixels outside the box are background 0.
+    * ``reduction`` 1: inner width = in_channels (official ``NL_RATIO``
+      1.0; mmcv's default 2 halves it);
+    * ``sub_sample`` with ``pool_first``: a 2 x 2 max-pool on the input of
+      the phi / g 1x1 convs (official), not on their output (mmcv);
+    * ``out_bias``: the output 1x1 conv keeps its bias before the norm;
+    * ``zeros_init`` False: every 1x1 conv N(0, 0.01) with zero bias and
+      the output norm at scale 1 / shift 0 (official); True: mmcv's init
+      (output norm scale 0, the block starts as the identity).
 
-    Args:
-        probs (Tensor): (n, C, S, S) part probabilities.
-        bboxes (Tensor): (n, 4) boxes (x1, y1, x2, y2) in the output frame.
-        img_shape (tuple[int, int]): (H, W) of the output.
-
-    Returns:
-        Tensor: (n, H, W) uint8 part maps.
+    (n, C, H, W) -> (n, C, H, W); H and W even with ``sub_sample``.
     """
-    h, w = int(img_shape[0]), int(img_shape[1])
-    out = probs.new_zeros((probs.shape[0], h, w), dtype=torch.uint8)
-    boxes = bboxes.detach().float().cpu().tolist()
-    for i, (x1, y1, x2, y2) in enumerate(boxes):
-        c0, c1 = max(math.ceil(x1 - 0.5), 0), min(math.floor(x2 - 0.5), w - 1)
-        r0, r1 = max(math.ceil(y1 - 0.5), 0), min(math.floor(y2 - 0.5), h - 1)
-        if c1 < c0 or r1 < r0:
-            continue
-        bw, bh = max(x2 - x1, 1e-6), max(y2 - y1, 1e-6)
-        xs = (torch.arange(c0, c1 + 1, device=probs.device) + 0.5 -
-              x1) / bw * 2 - 1
-        ys = (torch.arange(r0, r1 + 1, device=probs.device) + 0.5 -
-              y1) / bh * 2 - 1
-        grid = torch.stack(
-            torch.broadcast_tensors(xs[None, :], ys[:, None]), dim=-1)
-        crop = F.grid_sample(
-            probs[i:i + 1],
-            grid[None].to(probs.dtype),
-            mode='bilinear',
-            padding_mode='border',
-            align_corners=False)
-        out[i, r0:r1 + 1, c0:c1 + 1] = crop[0].argmax(0).to(torch.uint8)
-    return out
+
+    def __init__(self,
+                 in_channels: int,
+                 reduction: int = 1,
+                 sub_sample: bool = True,
+                 pool_first: bool = True,
+                 out_bias: bool = True,
+                 zeros_init: bool = False,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            in_channels,
+            sub_sample=sub_sample and not pool_first,
+            reduction=reduction,
+            use_scale=True,
+            conv_cfg=conv_cfg,
+            norm_cfg=norm_cfg,
+            zeros_init=zeros_init)
+        self.zeros_init = zeros_init
+        if sub_sample and pool_first:
+            self.g = nn.Sequential(nn.MaxPool2d(2), self.g)
+            self.phi = nn.Sequential(nn.MaxPool2d(2), self.phi)
+        if out_bias:
+            self.conv_out = ConvModule(
+                self.inter_channels,
+                self.in_channels,
+                1,
+                bias=True,
+                conv_cfg=conv_cfg,
+                norm_cfg=norm_cfg,
+                act_cfg=None)
+        self.init_weights()
+
+    def init_weights(self,
+                     std: float = 0.01,
+                     zeros_init: Optional[bool] = None) -> None:
+        """Convs N(0, ``std``) with zero bias; the output norm (or conv) as
+        ``zeros_init`` says (mmengine calls this again without arguments)."""
+        if zeros_init is None:
+            zeros_init = self.zeros_init
+        for branch in (self.g, self.theta, self.phi, self.conv_out):
+            for conv in branch.modules():
+                if isinstance(conv, nn.Conv2d):
+                    normal_init(conv, std=std)
+        last = (self.conv_out.norm
+                if self.conv_out.with_norm else self.conv_out.conv)
+        if zeros_init:
+            constant_init(last, 0)
+        elif self.conv_out.with_norm:
+            constant_init(last, 1)
 
 
 @MODELS.register_module()
 class GCEHead(BaseModule):
     """Parsing head: ASPP + non-local + convs + deconv, per RoI.
 
-    (n, in_channels, S, S) RoI features (S = 32) -> ASPP (a 1x1 and three
-    3x3 convs at dilations 6/12/18 plus image pooling, ``aspp_channels``
-    each) -> concat -> 1x1 conv to ``conv_out_channels`` (512) -> non-local
-    block -> ``num_convs`` (4) 3x3 convs -> 4x4 stride-2 transposed conv to
-    C -> bilinear x2 -> (n, C, 4S, 4S) part logits (128 x 128). GN follows
-    every conv (RP R-CNN, Table 2).
+    (n, in_channels, S, S) RoI features (S = 32) -> ASPP (image pooling, a
+    1x1 and three 3x3 convs at dilations 6/12/18, ``aspp_channels`` each,
+    concatenated in this order as the official code) -> 1x1 conv to
+    ``conv_out_channels`` (512) -> non-local block (:class:`GCENonLocal2d`)
+    -> ``num_convs`` (4) 3x3 convs = the parsing feature (``feat_channels``
+    = 512, read by the PRSN) -> 4x4 stride-2 transposed conv to C ->
+    bilinear x2 -> (n, C, 4S, 4S) part logits (128 x 128). GN follows every
+    conv (RP R-CNN, Table 2).
 
     Args:
         num_classes (int): part classes C incl. background.
@@ -80,8 +111,14 @@ class GCEHead(BaseModule):
         aspp_dilations (Sequence[int]): 1 is the 1x1 branch.
         conv_out_channels (int): channels after the ASPP fusion (512).
         num_convs (int): 3x3 convs after the non-local block (4).
-        use_nonlocal (bool): add the non-local block.
+        nonlocal_cfg (dict, optional): :class:`GCENonLocal2d` arguments
+            (None: no non-local block). The default is the official op;
+            ``dict(reduction=2, sub_sample=False, out_bias=False,
+            zeros_init=True)`` is mmcv's NonLocal2d (our earlier default).
         upsample_ratio (int): bilinear factor after the deconv (2).
+        paste_mode (str): how :meth:`predict_by_feat` pastes the parsings
+            into the image: ``'expand'`` (official) or ``'grid_sample'``
+            (see :mod:`.paste`).
         norm_cfg, conv_cfg, act_cfg: of every ConvModule.
         loss_parsing (dict): per-pixel CE, weight lambda_p = 2.0 (Table 3).
     """
@@ -94,8 +131,14 @@ class GCEHead(BaseModule):
                  aspp_dilations: Sequence[int] = (1, 6, 12, 18),
                  conv_out_channels: int = 512,
                  num_convs: int = 4,
-                 use_nonlocal: bool = True,
+                 nonlocal_cfg: Optional[dict] = dict(
+                     reduction=1,
+                     sub_sample=True,
+                     pool_first=True,
+                     out_bias=True,
+                     zeros_init=False),
                  upsample_ratio: int = 2,
+                 paste_mode: str = 'expand',
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(
                      type='GN', num_groups=32, requires_grad=True),
@@ -108,21 +151,26 @@ class GCEHead(BaseModule):
                  init_cfg=dict(
                      type='Kaiming', override=dict(name='deconv'))) -> None:
         super().__init__(init_cfg=init_cfg)
+        if paste_mode not in PASTES:
+            raise ValueError(f'gce_head.py: paste_mode must be one of '
+                             f'{sorted(PASTES)}, got {paste_mode!r}')
         self.num_classes = num_classes
         self.roi_feat_size = roi_feat_size
+        self.feat_channels = conv_out_channels
         self.upsample_ratio = upsample_ratio
         self.out_size = roi_feat_size * 2 * upsample_ratio
+        self.paste_mode = paste_mode
         conv_kw = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.aspp = ASPPModule(aspp_dilations, in_channels, aspp_channels,
-                               **conv_kw)
         self.image_pool = nn.Sequential(
             nn.AdaptiveAvgPool2d(1),
             ConvModule(in_channels, aspp_channels, 1, **conv_kw))
+        self.aspp = ASPPModule(aspp_dilations, in_channels, aspp_channels,
+                               **conv_kw)
         self.fuse = ConvModule(aspp_channels * (len(aspp_dilations) + 1),
                                conv_out_channels, 1, **conv_kw)
-        self.nonlocal_block = NonLocal2d(
-            conv_out_channels, reduction=2, use_scale=True,
-            conv_cfg=conv_cfg, norm_cfg=norm_cfg) if use_nonlocal else None
+        self.nonlocal_block = GCENonLocal2d(
+            conv_out_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
+            **nonlocal_cfg) if nonlocal_cfg is not None else None
         self.convs = nn.Sequential(*[
             ConvModule(conv_out_channels, conv_out_channels, 3, padding=1,
                        **conv_kw) for _ in range(num_convs)
@@ -133,9 +181,9 @@ class GCEHead(BaseModule):
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         """(n, in_channels, S, S) -> logits (n, C, 4S, 4S) and the parsing
-        feature (n, conv_out_channels, S, S) read by the PRSN."""
+        feature (n, feat_channels, S, S) read by the PRSN."""
         pooled = self.image_pool(x).expand(-1, -1, *x.shape[-2:])
-        feat = self.fuse(torch.cat(self.aspp(x) + [pooled], dim=1))
+        feat = self.fuse(torch.cat([pooled] + self.aspp(x), dim=1))
         if self.nonlocal_block is not None:
             feat = self.nonlocal_block(feat)
         feat = self.convs(feat)
@@ -151,9 +199,8 @@ class GCEHead(BaseModule):
     def get_targets(self, pos_proposals_list: List[Tensor],
                     pos_assigned_gt_inds_list: List[Tensor],
                     batch_gt_instances: List[InstanceData]) -> Tensor:
-        """(sum n_i, 4S, 4S) int64 part targets of the positive RoIs (nearest
-        crops of each matched person's map, see ``parsing_target_single``).
-        """
+        """(sum n_i, 4S, 4S) int64 part targets of the positive RoIs (see
+        :func:`parsing_target_single`)."""
         return parsing_target(pos_proposals_list, pos_assigned_gt_inds_list,
                               [g.parsings for g in batch_gt_instances],
                               self.out_size)
@@ -165,8 +212,8 @@ class GCEHead(BaseModule):
         """CE of (n, C, 4S, 4S) logits against their targets.
 
         Returns:
-            dict: ``loss_parsing`` (dict with key ``loss_parsing``) and
-            ``parsing_targets`` (n, 4S, 4S) int64.
+            dict: ``loss_mask`` (dict with key ``loss_parsing``) and
+            ``mask_targets`` (n, 4S, 4S) int64, as mmdet's mask heads.
         """
         targets = self.get_targets(pos_proposals_list,
                                    pos_assigned_gt_inds_list,
@@ -175,15 +222,17 @@ class GCEHead(BaseModule):
             loss = parsing_preds.sum() * 0
         else:
             loss = self.loss_parsing(parsing_preds, targets)
-        return dict(
-            loss_parsing=dict(loss_parsing=loss), parsing_targets=targets)
+        return dict(loss_mask=dict(loss_parsing=loss), mask_targets=targets)
 
     def predict_by_feat(self,
                         parsing_preds: Tuple[Tensor],
                         results_list: List[InstanceData],
                         batch_img_metas: List[dict],
-                        rescale: bool = True) -> List[InstanceData]:
-        """Paste each image's RoI parsings into the image.
+                        rcnn_test_cfg: Optional[dict] = None,
+                        rescale: bool = False,
+                        sem_probs: Optional[List[Tensor]] = None
+                        ) -> List[InstanceData]:
+        """Paste each image's RoI parsings into the image (``paste_mode``).
 
         Args:
             parsing_preds (tuple[Tensor]): per image (n_i, C, 4S, 4S) logits.
@@ -191,15 +240,21 @@ class GCEHead(BaseModule):
                 in the network-input frame, ``scores``, ``labels``.
             batch_img_metas (list[dict]): ``img_shape``, ``ori_shape``,
                 ``scale_factor``.
+            rcnn_test_cfg (dict, optional): ``semseg_fuse_weight`` (default
+                0.0; the official RP R-CNN code uses 0.2): weight of
+                ``sem_probs`` added inside each person's foreground.
             rescale (bool): paste at ``ori_shape`` (boxes rescaled too)
                 instead of ``img_shape``.
+            sem_probs (list[Tensor], optional): per image (C, H, W) semantic
+                probabilities at the paste size, padding cropped.
 
         Returns:
             list[InstanceData]: with ``parsings`` (n_i, H, W) uint8 and
             ``masks`` (n_i, H, W) bool (= parsings > 0).
         """
-        for logits, results, meta in zip(parsing_preds, results_list,
-                                         batch_img_metas):
+        weight = (rcnn_test_cfg or {}).get('semseg_fuse_weight', 0.0)
+        for i, (logits, results, meta) in enumerate(
+                zip(parsing_preds, results_list, batch_img_metas)):
             bboxes = results.bboxes
             if rescale:
                 scale = bboxes.new_tensor(meta['scale_factor']).repeat(1, 2)
@@ -208,7 +263,13 @@ class GCEHead(BaseModule):
             else:
                 shape = meta['img_shape'][:2]
             results.bboxes = bboxes
-            parsings = paste_parsings(logits.softmax(1), bboxes, shape)
+            parsings = paste_parsings(
+                logits.softmax(1),
+                bboxes,
+                shape,
+                mode=self.paste_mode,
+                sem_probs=None if sem_probs is None else sem_probs[i],
+                sem_fuse_weight=weight)
             results.parsings = parsings
             results.masks = parsings > 0
         return results_list

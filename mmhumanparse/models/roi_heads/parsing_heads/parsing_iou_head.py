@@ -57,22 +57,31 @@ class ParsingIoUHead(BaseModule):
     """PRSN: regresses the mean IoU of each RoI's parsing (Sec. 3.4).
 
     Inputs the (n, 512, 32, 32) parsing feature and the (n, C, 128, 128)
-    part probabilities; the probabilities are max-pooled 4x4 / stride 4 to
-    32 x 32, concatenated with the feature, two 3x3 128-d convs, global
-    average pooling, two 256-d FC layers and a final FC give one score.
-    Trained on positive RoIs with MSE (lambda_r = 1.0, Table 5) against
-    :func:`parsing_iou_target`.
+    part logits. What the PRSN reads of the logits is ``parsing_input``;
+    it is max-pooled 4x4 / stride 4 to 32 x 32 and concatenated with the
+    feature; two 3x3 128-d convs (the last with stride
+    ``last_conv_stride``), global average pooling, two 256-d FC layers and
+    a final FC give one score. Trained on the parsing RoIs with
+    ``loss_iou`` (lambda_r = 1.0, Table 5) against
+    :func:`parsing_iou_target`. Training and inference feed the same input.
 
     Args:
         num_classes (int): part classes C.
         in_channels (int): parsing-feature channels (512).
         num_convs (int): 3x3 convs (2).
         conv_out_channels (int): their channels (128).
+        last_conv_stride (int): stride of the last conv: 2 (official
+            ``parsingiou/heads.py``, GAP over 16 x 16) or 1 (the paper is
+            silent; GAP over 32 x 32).
         num_fcs (int): hidden FC layers (2).
         fc_out_channels (int): their width (256).
-        pool_size (int): max-pool kernel = stride on the probabilities (4).
+        pool_size (int): max-pool kernel = stride on the logits (4).
+        parsing_input (str): ``'logits'`` (official: the raw logits, not
+            detached, so the PRSN loss also trains the parsing head) or
+            ``'probs'`` (the paper's "probability map": softmax of the
+            detached logits).
         norm_cfg (dict, optional): norm of the convs.
-        loss_iou (dict): regression loss.
+        loss_iou (dict): regression loss (official: :class:`L2Loss`).
     """
 
     def __init__(self,
@@ -80,11 +89,14 @@ class ParsingIoUHead(BaseModule):
                  in_channels: int = 512,
                  num_convs: int = 2,
                  conv_out_channels: int = 128,
+                 last_conv_stride: int = 2,
                  num_fcs: int = 2,
                  fc_out_channels: int = 256,
                  pool_size: int = 4,
+                 parsing_input: str = 'logits',
                  norm_cfg: Optional[dict] = None,
-                 loss_iou: dict = dict(type='mmdet.MSELoss', loss_weight=1.0),
+                 loss_iou: dict = dict(
+                     type='L2Loss', pos_only=True, loss_weight=1.0),
                  init_cfg=[
                      dict(type='Caffe2Xavier', override=dict(name='fcs')),
                      dict(
@@ -92,13 +104,18 @@ class ParsingIoUHead(BaseModule):
                          override=dict(name='fc_iou'))
                  ]) -> None:
         super().__init__(init_cfg=init_cfg)
+        if parsing_input not in ('logits', 'probs'):
+            raise ValueError('parsing_iou_head.py: parsing_input must be '
+                             f"'logits' or 'probs', got {parsing_input!r}")
         self.num_classes = num_classes
+        self.parsing_input = parsing_input
         self.max_pool = nn.MaxPool2d(pool_size, pool_size)
         self.convs = nn.Sequential(*[
             ConvModule(
                 in_channels + num_classes if i == 0 else conv_out_channels,
                 conv_out_channels,
                 3,
+                stride=last_conv_stride if i == num_convs - 1 else 1,
                 padding=1,
                 norm_cfg=norm_cfg) for i in range(num_convs)
         ])
@@ -115,10 +132,12 @@ class ParsingIoUHead(BaseModule):
             fc_out_channels if num_fcs else conv_out_channels, 1)
         self.loss_iou = MODELS.build(loss_iou)
 
-    def forward(self, parsing_feats: Tensor, parsing_probs: Tensor) -> Tensor:
-        """(n, C_f, S, S) features + (n, C, 4S, 4S) probabilities -> (n, )
+    def forward(self, parsing_feats: Tensor, parsing_logits: Tensor) -> Tensor:
+        """(n, C_f, S, S) features + (n, C, 4S, 4S) logits -> (n, )
         predicted mean IoU."""
-        x = torch.cat([parsing_feats, self.max_pool(parsing_probs)], dim=1)
+        if self.parsing_input == 'probs':
+            parsing_logits = parsing_logits.detach().softmax(1)
+        x = torch.cat([parsing_feats, self.max_pool(parsing_logits)], dim=1)
         x = self.gap(self.convs(x)).flatten(1)
         return self.fc_iou(self.fcs(x)).squeeze(1)
 
@@ -130,7 +149,7 @@ class ParsingIoUHead(BaseModule):
 
     def loss_and_target(self, iou_preds: Tensor, parsing_preds: Tensor,
                         parsing_targets: Tensor) -> dict:
-        """MSE between (n, ) predicted and (n, ) target IoU.
+        """``loss_iou`` between (n, ) predicted and (n, ) target IoU.
 
         Returns:
             dict: ``loss_parsing_iou``.
