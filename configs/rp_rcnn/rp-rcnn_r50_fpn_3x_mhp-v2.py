@@ -11,7 +11,7 @@ _base_ = [
 num_parts = 59
 combine_score_thr = 0.05
 model = dict(
-    neck=dict(semantic_head=dict(num_classes=num_parts)),
+    semantic_head=dict(num_classes=num_parts),
     roi_head=dict(
         parsing_head=dict(num_classes=num_parts),
         parsing_iou_head=dict(num_classes=num_parts)),

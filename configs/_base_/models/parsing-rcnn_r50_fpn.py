@@ -4,8 +4,9 @@
 # (tools/model_converters/rprcnn2mmhp.py): caffe-style ResNet-50 with frozen
 # affine norms, FPN P2-P6 without norm (convs with bias), Faster R-CNN box
 # branch, GCE parsing head on P2 (convs with bias, GN only in its non-local
-# block). rp-rcnn_r50_fpn.py adds GN (FPN and GCE), the GSE branch and the
-# PRSN. configs/parsing_rcnn/README.md lists every official / paper point.
+# block). rp-rcnn_r50_fpn.py adds GN (FPN and GCE), the GSE semantic_head
+# and the PRSN (parsing_iou_head). configs/parsing_rcnn/README.md lists
+# every official / paper point.
 num_parts = 20  # CIHP part classes incl. background (MHP-v2: 59)
 gn = dict(type='GN', num_groups=32, requires_grad=True)
 # mmdet's cross-entropy averaged over the non-ignored elements only
@@ -131,8 +132,18 @@ model = dict(
             conv_out_channels=512,
             num_convs=4,
             # official Parsing R-CNN yamls: no GCE_HEAD.USE_GN, convs with
-            # bias (RP R-CNN's yamls add GN)
+            # bias (RP R-CNN's yamls add GN) ...
             norm_cfg=None,
+            # ... but the non-local block always has GN (official
+            # NonLocal2d(512, 512, 512, use_gn=True): inner width 512, 2 x 2
+            # max-pool before phi / g, output conv with bias)
+            nonlocal_cfg=dict(
+                reduction=1,
+                sub_sample=True,
+                pool_first=True,
+                out_bias=True,
+                zeros_init=False,
+                norm_cfg=gn),
             # lambda_p = 2 (Table 3); 255: the annotation's ignore label
             loss_parsing=dict(ce_loss, ignore_index=255, loss_weight=2.0))),
     train_cfg=dict(

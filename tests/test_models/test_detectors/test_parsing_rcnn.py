@@ -1,6 +1,7 @@
-"""ParsingRCNN (Parsing R-CNN / RP R-CNN): combination, paper-size configs,
-flip augmentation, metrics from the detector's outputs, overfitting, toy
-training (slow) and use from a stock mmdet config."""
+"""ParsingRCNN (Parsing R-CNN / RP R-CNN): combination (Fig. 4) on a
+hand-made detector output, paper-size configs, flip augmentation, metrics
+from the detector's outputs, overfitting, toy training (slow) and use from
+a stock mmdet config."""
 import copy
 import glob
 import os.path as osp
@@ -14,8 +15,6 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import InstanceData, PixelData
 
-from mmhumanparse.models.detectors.parsing_rcnn import (combine_semantic,
-                                                        paint_parsings)
 from mmhumanparse.registry import DATASETS, MODELS
 from mmhumanparse.testing.det_samples import persons_det_sample
 from mmhumanparse.testing.toy_cihp import cihp_config, write_cihp_coco
@@ -75,68 +74,63 @@ def loss_sum(losses: dict) -> torch.Tensor:
 
 
 # --------------------------------------------------------------------------
-# combination (Fig. 4)
+# combination (Fig. 4) on a hand-made detector output
 # --------------------------------------------------------------------------
-def test_paint_and_combine_on_hand_made_case():
-    parsings = torch.tensor(
-        [[[0, 0, 3], [3, 0, 0]],  # A, score 0.9
-         [[4, 4, 4], [0, 0, 0]],  # B, score 0.5: A wins where both paint
-         [[5, 5, 5], [5, 5, 5]]],  # C, score 0.1: below the threshold
-        dtype=torch.uint8)
-    scores = torch.tensor([0.9, 0.5, 0.1])
-    inst = paint_parsings(parsings, scores, score_thr=0.3)
-    assert inst.tolist() == [[4, 4, 3], [3, 0, 0]]
-    global_map = torch.tensor([[0, 1, 1], [2, 2, 0]], dtype=torch.uint8)
-    # OR of (a) and (b); where both are parts and differ, (b) wins
-    assert combine_semantic(global_map, inst).tolist() == [[4, 4, 3],
-                                                           [3, 2, 0]]
-    assert combine_semantic(None, inst) is inst
-    assert paint_parsings(parsings[:0], scores[:0], 0.3).shape == (2, 3)
+def hand_made_output(model, size: int = 8):
+    """Replace the toy model's semantic and RoI predictions by hand-made
+    ones; returns the probabilities and what the RoI head was given."""
+    probs = torch.full((20, size, size), 0.01)
+    probs[3, :, :size // 2] = 0.9  # left half: part 3, confident
+    probs[4, :, size // 2:] = 0.6  # right half: part 4, below 0.7
+    a = torch.zeros((size, size), dtype=torch.uint8)
+    a[1:3, 1:3] = 1  # person A, score 0.9
+    b = torch.zeros((size, size), dtype=torch.uint8)
+    b[5:7, 5:7] = 2  # person B, score 0.2
+    seen = {}
+
+    def roi_predict(x, rpn_results, samples, rescale=False, **kwargs):
+        seen.update(kwargs, rescale=rescale)
+        return [
+            InstanceData(
+                bboxes=torch.tensor([[1., 1., 3., 3.], [5., 5., 7., 7.]]),
+                scores=torch.tensor([0.9, 0.2]),
+                labels=torch.tensor([0, 0]),
+                parsings=torch.stack([a, b]),
+                masks=torch.stack([a, b]) > 0)
+        ]
+
+    model.roi_head.predict = roi_predict
+    model.semantic_head.predict = lambda *args, **kwargs: [probs]
+    return probs, seen
 
 
-def test_flip_tta_unflips_and_swaps_part_maps():
-    from mmhumanparse.models.detectors import ParsingDetTTAModel
-    pairs = ((1, 2), )
-    person = torch.zeros((1, 4, 6), dtype=torch.uint8)
-    person[0, 1:3, 0:2] = 1  # a "left" part on the image's left
-    person[0, 1:3, 2] = 3
-
-    def view(flip, maps, box, score):
-        s = DetDataSample(
-            metainfo=dict(ori_shape=(4, 6), flip=flip,
-                          flip_direction='horizontal' if flip else None,
-                          flip_pairs=pairs))
-        s.pred_instances = InstanceData(
-            bboxes=torch.tensor([box]), scores=torch.tensor([score]),
-            labels=torch.tensor([0]), parsings=maps)
-        s.pred_sem_seg = PixelData(sem_seg=maps.max(0)[0][None])
-        return s
-
-    # the flipped view sees the person mirrored with sides swapped
-    mirrored = torch.tensor([0, 2, 1, 3])[person.long().flip(-1)].to(
-        torch.uint8)
-    from mmengine.config import ConfigDict
-    from mmengine.model import BaseModel
-
-    class Stub(BaseModel):  # the wrapped detector, unused by merge_preds
-
-        def forward(self, *args, **kwargs):
-            return []
-
-    tta = ParsingDetTTAModel(
-        module=Stub(),
-        tta_cfg=ConfigDict(
-            nms=dict(type='nms', iou_threshold=0.5), max_per_img=5))
-    merged = tta.merge_preds([[
-        view(False, person, [0., 1., 3., 3.], 0.6),
-        view(True, mirrored, [3., 1., 6., 3.], 0.9)
-    ]])[0]
-    inst = merged.pred_instances
-    assert len(inst) == 1  # same person in both views: NMS keeps one
-    torch.testing.assert_close(inst.scores, torch.tensor([0.9]))
-    torch.testing.assert_close(inst.bboxes, torch.tensor([[0., 1., 3., 3.]]))
-    assert torch.equal(inst.parsings, person)  # un-flipped and swapped back
-    assert torch.equal(merged.pred_sem_seg.sem_seg, person)
+@pytest.mark.parametrize('combine_thr, semantic_thr', [(0.3, 0.7),
+                                                       (0.1, 0.7),
+                                                       (0.3, 0.0)])
+def test_combined_map_on_hand_made_output(combine_thr, semantic_thr):
+    """pred_sem_seg = global map (labels > test_cfg.semantic.score_thr)
+    with the persons scoring >= test_cfg.combine.score_thr on top (survivor
+    M64: B, at 0.2, is painted only when the threshold allows it)."""
+    cfg = Config.fromfile(TOY)
+    cfg.model.test_cfg.combine.score_thr = combine_thr
+    cfg.model.test_cfg.semantic.score_thr = semantic_thr
+    model = MODELS.build(cfg.model).eval()
+    probs, seen = hand_made_output(model)
+    batch = dict(inputs=[torch.zeros((3, 8, 8), dtype=torch.uint8)],
+                 data_samples=[persons_det_sample(
+                     torch.ones((1, 8, 8), dtype=torch.uint8))])
+    with torch.no_grad():
+        out = model.test_step(batch)[0]
+    assert seen['rescale'] and seen['sem_probs'][0] is probs
+    expect = torch.zeros((8, 8), dtype=torch.uint8)
+    expect[:, :4] = 3
+    if semantic_thr < 0.6:
+        expect[:, 4:] = 4
+    assert torch.equal(out.pred_global_seg.sem_seg[0], expect)
+    expect[1:3, 1:3] = 1
+    if combine_thr <= 0.2:
+        expect[5:7, 5:7] = 2
+    assert torch.equal(out.pred_sem_seg.sem_seg[0], expect)
 
 
 # --------------------------------------------------------------------------
@@ -150,8 +144,8 @@ def test_paper_config_builds_and_runs(path):
     name = osp.basename(path)
     num_parts = cfg.model.roi_head.parsing_head.num_classes
     assert num_parts == (59 if 'mhp-v2' in name else 20)
-    assert (cfg.model.neck.type == 'GSEFPN') == ('rp-rcnn_' in name
-                                                 or 'rp-rcnn-gse' in name)
+    assert (cfg.model.get('semantic_head') is not None) == (
+        'rp-rcnn_' in name or 'rp-rcnn-gse' in name)
     assert ('parsing_iou_head' in cfg.model.roi_head and
             cfg.model.roi_head.parsing_iou_head is not None) == (
                 'rp-rcnn_' in name or 'rp-rcnn-prsn' in name)
@@ -173,8 +167,7 @@ def test_paper_config_builds_and_runs(path):
     data = model.data_preprocessor(hand_made_batch(num_parts), True)
     losses = model(**data, mode='loss')
     assert torch.isfinite(loss_sum(losses))
-    assert ('loss_semantic_seg' in losses) == (cfg.model.neck.type ==
-                                               'GSEFPN')
+    assert ('loss_semantic_seg' in losses) == model.with_semantic_head
     assert ('loss_parsing_iou' in losses) == model.roi_head.with_parsing_iou
     model.eval()
     with torch.no_grad():
