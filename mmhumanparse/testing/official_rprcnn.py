@@ -13,6 +13,7 @@ returns ``Sequential(conv[, norm][, relu])`` when it adds anything after the
 conv and the bare conv otherwise; its conv has a bias only without a norm.
 """
 import io
+import math
 import pickle
 import sys
 import types
@@ -138,11 +139,21 @@ def official_shapes(num_parts: int = 20, rp_rcnn: bool = True) -> Shapes:
 def official_state_dict(num_parts: int = 20,
                         rp_rcnn: bool = True,
                         seed: int = 0) -> 'OrderedDict[str, torch.Tensor]':
-    """Random tensors of :func:`official_shapes` (seeded)."""
+    """Random tensors of :func:`official_shapes` (seeded), at scales that
+    keep activations finite through the R-50: conv / linear weights
+    N(0, 1 / fan_in), norm scales 1 + N(0, 0.1^2), biases N(0, 0.1^2)."""
     gen = torch.Generator().manual_seed(seed)
-    return OrderedDict(
-        (k, torch.randn(shape, generator=gen) * 0.1)
-        for k, shape in official_shapes(num_parts, rp_rcnn).items())
+    state = OrderedDict()
+    for key, shape in official_shapes(num_parts, rp_rcnn).items():
+        value = torch.randn(shape, generator=gen)
+        if len(shape) > 1:
+            value /= math.prod(shape[1:])**0.5
+        elif key.endswith('.weight'):
+            value = 1 + 0.1 * value
+        else:
+            value *= 0.1
+        state[key] = value
+    return state
 
 
 def save_official_checkpoint(state_dict: dict, path: str) -> str:
@@ -160,6 +171,7 @@ def save_official_checkpoint(state_dict: dict, path: str) -> str:
         pass
 
     AttrDict.__module__ = mod_name
+    AttrDict.__qualname__ = 'AttrDict'
     module.AttrDict = AttrDict
     sys.modules[mod_name] = module
     try:
