@@ -138,9 +138,12 @@ def test_refuses_with_the_lists(tmp_path, capsys, rp_cihp):
 
 
 def _close(ours, theirs):
+    """Equal up to float32 rounding: max |d| < 5e-6 of the largest value
+    (the backbone is within 7e-7; BN variance 1 instead of 1 - eps gives
+    1.7e-5 on C2)."""
     assert ours.shape == theirs.shape
     scale = theirs.abs().max().clamp(min=1e-6)
-    assert ((ours - theirs).abs().max() / scale).item() < 1e-4
+    assert ((ours - theirs).abs().max() / scale).item() < 5e-6
 
 
 @torch.no_grad()
