@@ -11,10 +11,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
-from mmengine.structures import InstanceData, PixelData
+from mmengine.structures import InstanceData
 
 from mmhumanparse.registry import DATASETS, MODELS
 from mmhumanparse.testing.det_samples import persons_det_sample
@@ -105,11 +104,10 @@ def hand_made_output(model, size: int = 8):
     return probs, seen
 
 
-@pytest.mark.parametrize('combine_thr, semantic_thr', [(0.3, 0.7),
-                                                       (0.1, 0.7),
-                                                       (0.3, 0.0)])
+@pytest.mark.parametrize('combine_thr, semantic_thr',
+                         [(0.3, 0.7), (0.1, 0.7), (0.3, 0.0)])
 def test_combined_map_on_hand_made_output(combine_thr, semantic_thr,
-                                         tmp_path):
+                                          tmp_path):
     """pred_sem_seg = global map (labels > test_cfg.semantic.score_thr)
     with the persons scoring >= test_cfg.combine.score_thr on top (survivor
     M64: B, at 0.2, is painted only when the threshold allows it)."""
