@@ -55,10 +55,11 @@ class GSESemanticHead(FusedSemanticHead):
         with_embedding (bool): 3x3 conv + norm + ReLU on the added feature.
         num_outs (int): enhanced levels returned (the first ``num_outs``).
         **kwargs: ``FusedSemanticHead`` arguments but ``fusion_level``
-            (always 0, P2) and ``seg_scale_factor`` (1/4), over :data:`PAPER_SEMANTIC_HEAD`: ``num_ins``
-            (5 levels), ``num_convs`` (4), ``num_classes`` (C incl.
-            background, 20), ``norm_cfg`` (GN, 32 groups), ``loss_seg``
-            (per-pixel CE, lambda_s = 2.0), ``init_cfg``.
+            (always 0, P2) and ``seg_scale_factor`` (1/4), over
+            :data:`PAPER_SEMANTIC_HEAD`: ``num_ins`` (5 levels),
+            ``num_convs`` (4), ``num_classes`` (C incl. background, 20),
+            ``norm_cfg`` (GN, 32 groups), ``loss_seg`` (per-pixel CE,
+            lambda_s = 2.0), ``init_cfg``.
     """
 
     def __init__(self,

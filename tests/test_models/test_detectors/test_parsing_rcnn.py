@@ -7,13 +7,13 @@ import glob
 import os.path as osp
 import re
 
+import cv2
 import numpy as np
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
-from mmengine.structures import InstanceData, PixelData
+from mmengine.structures import InstanceData
 
 from mmhumanparse.registry import DATASETS, MODELS
 from mmhumanparse.testing.det_samples import persons_det_sample
@@ -104,10 +104,10 @@ def hand_made_output(model, size: int = 8):
     return probs, seen
 
 
-@pytest.mark.parametrize('combine_thr, semantic_thr', [(0.3, 0.7),
-                                                       (0.1, 0.7),
-                                                       (0.3, 0.0)])
-def test_combined_map_on_hand_made_output(combine_thr, semantic_thr):
+@pytest.mark.parametrize('combine_thr, semantic_thr',
+                         [(0.3, 0.7), (0.1, 0.7), (0.3, 0.0)])
+def test_combined_map_on_hand_made_output(combine_thr, semantic_thr,
+                                          tmp_path):
     """pred_sem_seg = global map (labels > test_cfg.semantic.score_thr)
     with the persons scoring >= test_cfg.combine.score_thr on top (survivor
     M64: B, at 0.2, is painted only when the threshold allows it)."""
@@ -131,6 +131,20 @@ def test_combined_map_on_hand_made_output(combine_thr, semantic_thr):
     if combine_thr <= 0.2:
         expect[5:7, 5:7] = 2
     assert torch.equal(out.pred_sem_seg.sem_seg[0], expect)
+    # the MHP-v2 submission writes this very map; its person tags mark the
+    # persons painted into it (sem_seg_score_thr = the combine threshold)
+    from mmhumanparse.evaluation import ParsingAPMetric
+    out.set_metainfo(dict(img_path='val/x.jpg'))
+    metric = ParsingAPMetric(num_parts=20, format_only=True,
+                             outfile_prefix=str(tmp_path),
+                             sem_seg_score_thr=combine_thr)
+    metric.process({}, [out.to_dict()])
+    seg = cv2.imread(str(tmp_path / 'global_seg' / 'x.png'), 0)
+    tag = cv2.imread(str(tmp_path / 'global_tag' / 'x.png'), 0)
+    np.testing.assert_array_equal(seg, expect.numpy())
+    assert (tag[1:3, 1:3] == 1).all()
+    assert (tag[5:7, 5:7] == (2 if combine_thr <= 0.2 else 0)).all()
+    assert tag.sum() == 4 + (8 if combine_thr <= 0.2 else 0)
 
 
 # --------------------------------------------------------------------------
