@@ -42,8 +42,10 @@ model = dict(
             conv_out_channels=128,
             num_fcs=2,
             fc_out_channels=256,
-            # lambda_r = 1 (Table 5)
-            loss_iou=dict(type='mmdet.MSELoss', loss_weight=1.0))),
+            # lambda_r = 1 (Table 5); official l2_loss: 0.5 (p - t)^2
+            # averaged over the RoIs with target IoU > 0 (the paper's
+            # "MSE loss": dict(type='mmdet.MSELoss', loss_weight=1.0))
+            loss_iou=dict(type='L2Loss', pos_only=True, loss_weight=1.0))),
     test_cfg=dict(
         # each person's map adds 0.2 x the GSE softmax inside its predicted
         # foreground before the argmax (official PRCNN.SEMSEG_FUSE_WEIGHT;
