@@ -35,7 +35,7 @@ model = dict(
         norm_cfg=gn,
         norm_eval=False,
         init_cfg=None),
-    neck=dict(in_channels=[16, 32, 64, 128], out_channels=width),
+    neck=dict(in_channels=[16, 32, 64, 128], out_channels=width, norm_cfg=gn),
     semantic_head=dict(
         in_channels=width, conv_out_channels=width, norm_cfg=gn),
     rpn_head=dict(in_channels=width, feat_channels=width, loss_bbox=l1_loss),
