@@ -20,7 +20,7 @@ gn = dict(type='GN', num_groups=8, requires_grad=True)
 # From scratch, so not the official caffe-style input and detector details
 # of the paper-size configs: mmdet's Faster R-CNN defaults, with which the
 # numbers above were measured (ImageNet mean / std in RGB, L1 box losses,
-# every anchor trained, half-pixel aligned RoIAlign).
+# every anchor trained, half-pixel aligned RoIAlign, FPN without norm).
 l1_loss = dict(type='mmdet.L1Loss', loss_weight=1.0, _delete_=True)
 model = dict(
     data_preprocessor=dict(
@@ -35,7 +35,9 @@ model = dict(
         norm_cfg=gn,
         norm_eval=False,
         init_cfg=None),
-    neck=dict(in_channels=[16, 32, 64, 128], out_channels=width, norm_cfg=gn),
+    # the FPN without GN, as measured (the paper configs' FPN has GN)
+    neck=dict(
+        in_channels=[16, 32, 64, 128], out_channels=width, norm_cfg=None),
     semantic_head=dict(
         in_channels=width, conv_out_channels=width, norm_cfg=gn),
     rpn_head=dict(in_channels=width, feat_channels=width, loss_bbox=l1_loss),

@@ -108,56 +108,41 @@ def load_official_state_dict(path: str) -> 'OrderedDict[str, Tensor]':
 
 # (official module pattern, our module candidates). ``{i}`` in a target
 # is the pattern's first group, ``{j}`` = 2 - that group (FPN order). The
-# first candidate present in our model wins, so one table serves the
-# module layouts of several of our configs.
-_SEM = ('semantic_head', 'neck.semantic_head')
-_PARSING = ('roi_head.mask_head', 'roi_head.parsing_head')
-_PRSN = ('roi_head.mask_iou_head', 'roi_head.parsing_iou_head')
-_NL = ('nonlocal_block', )
+# first candidate present in our model wins (our non-local block may put
+# a max-pool before phi / g, shifting their index).
+_SEM = 'semantic_head'
+_GCE = 'roi_head.mask_head'
+_PRSN = 'roi_head.parsing_iou_head'
+_NL = _GCE + '.nonlocal_block'
 _MODULE_RULES: List[Tuple[str, Sequence[str]]] = [
-    (r'Conv_Body_FPN\.p5_in', ('neck.lateral_convs.3', )),
-    (r'Conv_Body_FPN\.fpn_in\.(\d)', ('neck.lateral_convs.{j}', )),
-    (r'Conv_Body_FPN\.p5_out', ('neck.fpn_convs.3', )),
-    (r'Conv_Body_FPN\.fpn_out\.(\d)', ('neck.fpn_convs.{j}', )),
-    (r'SemSeg\.Head\.lateral_convs\.(\d)',
-     tuple(p + '.lateral_convs.{i}' for p in _SEM)),
-    (r'SemSeg\.Head\.convs\.(\d)', tuple(p + '.convs.{i}' for p in _SEM)),
-    (r'SemSeg\.Head\.conv_embedding',
-     tuple(p + '.conv_embedding' for p in _SEM)),
-    (r'SemSeg\.Output\.conv_logits', tuple(p + '.conv_logits'
-                                           for p in _SEM)),
-    (r'RPN\.head\.conv', ('rpn_head.rpn_conv', )),
-    (r'RPN\.head\.cls_logits', ('rpn_head.rpn_cls', )),
-    (r'RPN\.head\.bbox_pred', ('rpn_head.rpn_reg', )),
-    (r'Fast_RCNN\.Head\.fc6', ('roi_head.bbox_head.shared_fcs.0', )),
-    (r'Fast_RCNN\.Head\.fc7', ('roi_head.bbox_head.shared_fcs.1', )),
-    (r'Fast_RCNN\.Output\.cls_score', ('roi_head.bbox_head.fc_cls', )),
-    (r'Fast_RCNN\.Output\.bbox_pred', ('roi_head.bbox_head.fc_reg', )),
-    (r'Parsing_RCNN\.Head\.asppv3\.(\d)',
-     tuple(p + '.aspp.{i}' for p in _PARSING)),
-    (r'Parsing_RCNN\.Head\.im_pool\.1',
-     tuple(p + '.image_pool.1' for p in _PARSING)),
-    (r'Parsing_RCNN\.Head\.feat\.0', tuple(p + '.fuse' for p in _PARSING)),
-    # theta / phi / g: our phi and g may sit behind a max-pool
+    (r'Conv_Body_FPN\.p5_in', ['neck.lateral_convs.3']),
+    (r'Conv_Body_FPN\.fpn_in\.(\d)', ['neck.lateral_convs.{j}']),
+    (r'Conv_Body_FPN\.p5_out', ['neck.fpn_convs.3']),
+    (r'Conv_Body_FPN\.fpn_out\.(\d)', ['neck.fpn_convs.{j}']),
+    (r'SemSeg\.Head\.lateral_convs\.(\d)', [_SEM + '.lateral_convs.{i}']),
+    (r'SemSeg\.Head\.convs\.(\d)', [_SEM + '.convs.{i}']),
+    (r'SemSeg\.Head\.conv_embedding', [_SEM + '.conv_embedding']),
+    (r'SemSeg\.Output\.conv_logits', [_SEM + '.conv_logits']),
+    (r'RPN\.head\.conv', ['rpn_head.rpn_conv']),
+    (r'RPN\.head\.cls_logits', ['rpn_head.rpn_cls']),
+    (r'RPN\.head\.bbox_pred', ['rpn_head.rpn_reg']),
+    (r'Fast_RCNN\.Head\.fc6', ['roi_head.bbox_head.shared_fcs.0']),
+    (r'Fast_RCNN\.Head\.fc7', ['roi_head.bbox_head.shared_fcs.1']),
+    (r'Fast_RCNN\.Output\.cls_score', ['roi_head.bbox_head.fc_cls']),
+    (r'Fast_RCNN\.Output\.bbox_pred', ['roi_head.bbox_head.fc_reg']),
+    (r'Parsing_RCNN\.Head\.asppv3\.(\d)', [_GCE + '.aspp.{i}']),
+    (r'Parsing_RCNN\.Head\.im_pool\.1', [_GCE + '.image_pool.1']),
+    (r'Parsing_RCNN\.Head\.feat\.0', [_GCE + '.fuse']),
     (r'Parsing_RCNN\.Head\.feat\.1\.(theta|phi|g)',
-     tuple(f'{p}.{n}.{{i}}{s}' for p in _PARSING for n in _NL
-           for s in ('', '.1', '.0'))),
-    (r'Parsing_RCNN\.Head\.feat\.1\.out',
-     tuple(f'{p}.{n}.conv_out' for p in _PARSING for n in _NL)),
-    (r'Parsing_RCNN\.Head\.feat\.1\.gn',
-     tuple(f'{p}.{n}.conv_out.gn' for p in _PARSING for n in _NL)),
-    (r'Parsing_RCNN\.Head\.conv_after_asppv3\.(\d)',
-     tuple(p + '.convs.{i}' for p in _PARSING)),
-    (r'Parsing_RCNN\.Output\.parsing_score_lowres',
-     tuple(p + '.deconv' for p in _PARSING)),
-    (r'Parsing_RCNN\.ParsingIoU\.Head\.convx\.(\d)',
-     tuple(p + '.convs.{i}' for p in _PRSN)),
-    (r'Parsing_RCNN\.ParsingIoU\.Head\.parsingiou_fc1',
-     tuple(p + '.fcs.0' for p in _PRSN)),
-    (r'Parsing_RCNN\.ParsingIoU\.Head\.parsingiou_fc2',
-     tuple(p + '.fcs.2' for p in _PRSN)),
-    (r'Parsing_RCNN\.ParsingIoU\.Output\.parsingiou',
-     tuple(p + '.fc_iou' for p in _PRSN)),
+     [_NL + '.{i}', _NL + '.{i}.1', _NL + '.{i}.0']),
+    (r'Parsing_RCNN\.Head\.feat\.1\.out', [_NL + '.conv_out']),
+    (r'Parsing_RCNN\.Head\.feat\.1\.gn', [_NL + '.conv_out.gn']),
+    (r'Parsing_RCNN\.Head\.conv_after_asppv3\.(\d)', [_GCE + '.convs.{i}']),
+    (r'Parsing_RCNN\.Output\.parsing_score_lowres', [_GCE + '.deconv']),
+    (r'Parsing_RCNN\.ParsingIoU\.Head\.convx\.(\d)', [_PRSN + '.convs.{i}']),
+    (r'Parsing_RCNN\.ParsingIoU\.Head\.parsingiou_fc1', [_PRSN + '.fcs.0']),
+    (r'Parsing_RCNN\.ParsingIoU\.Head\.parsingiou_fc2', [_PRSN + '.fcs.2']),
+    (r'Parsing_RCNN\.ParsingIoU\.Output\.parsingiou', [_PRSN + '.fc_iou']),
 ]
 # official buffers that are not weights: the RPN's cell anchors (ours come
 # from the config's anchor generator)

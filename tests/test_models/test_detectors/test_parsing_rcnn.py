@@ -168,8 +168,7 @@ def test_paper_config_builds_and_runs(path):
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.model.train_cfg.rcnn.sampler.num == 512
     assert cfg.model.train_cfg.rcnn.max_parsing_rois_per_img == 16
-    iters = dict(cihp=135000, mhp=67500)['mhp' if 'mhp' in name else 'cihp']
-    assert cfg.train_cfg.max_iters == iters * (2 if '_6x_' in name else 1)
+    # iterations and lr steps: tests/test_configs/test_paper_constants.py
     # keep the CPU cost small: 1 parsing RoI, few proposals
     cfg.model.backbone.init_cfg = None
     cfg.model.train_cfg.rpn_proposal.max_per_img = 64
