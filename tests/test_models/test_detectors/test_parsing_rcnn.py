@@ -191,6 +191,8 @@ def test_paper_config_builds_and_runs(path):
     cfg.model.test_cfg.rcnn.score_thr = 0.0
     model = MODELS.build(cfg.model)
     data = model.data_preprocessor(hand_made_batch(num_parts), True)
+    # the levels the RPN reads (S2-S5 with the GSE branch)
+    assert len(model.extract_feat(data['inputs'])) == len(strides)
     losses = model(**data, mode='loss')
     assert torch.isfinite(loss_sum(losses))
     assert ('loss_semantic_seg' in losses) == model.with_semantic_head
