@@ -1,4 +1,6 @@
-"""parsing_target_single: nearest RoI crops of per-person part maps."""
+"""parsing_target_single: nearest RoI crops of per-person part maps, the
+official crop-and-resize and the cell-centre sampling."""
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -63,7 +65,8 @@ def test_matched_person_and_background_outside_person():
 def test_box_crossing_the_border():
     maps = _maps()
     t = parsing_target_single(
-        torch.tensor([[-4., -4., 4., 4.]]), torch.tensor([0]), maps, 8)[0]
+        torch.tensor([[-4., -4., 4., 4.]]), torch.tensor([0]), maps, 8,
+        mode='sample')[0]
     assert (t[:4] == 0).all() and (t[:, :4] == 0).all()
     np.testing.assert_array_equal(t[4:, 4:].numpy(), maps[0, :4, :4].numpy())
 
@@ -75,7 +78,7 @@ def test_random_boxes_match_reference():
     wh = rng.uniform(1, 25, (12, 2))
     boxes = torch.from_numpy(np.hstack([xy, xy + wh])).float()
     inds = torch.from_numpy(rng.integers(0, 3, 12))
-    t = parsing_target_single(boxes, inds, maps, 7)
+    t = parsing_target_single(boxes, inds, maps, 7, mode='sample')
     for k in range(12):
         np.testing.assert_array_equal(
             t[k].numpy(),
@@ -96,3 +99,47 @@ def test_empty_and_batch():
     with pytest.raises(ValueError, match='gt_parsings'):
         parsing_target_single(
             torch.tensor([[0., 0., 8., 8.]]), torch.tensor([0]), maps[0], 8)
+
+
+def _official(box, gt, size):
+    """The official target in numpy / OpenCV, written from reading
+    soeaver/RP-R-CNN ``rcnn/modeling/parsing_rcnn/loss.py``: rounded box,
+    crop clipped to the image, INTER_NEAREST resize."""
+    x1, y1, x2, y2 = torch.round(torch.tensor(box)).int().tolist()
+    crop = np.ascontiguousarray(gt[max(0, y1):y2, max(0, x1):x2])
+    return cv2.resize(crop, (size, size), interpolation=cv2.INTER_NEAREST)
+
+
+@pytest.mark.parametrize('size', [7, 128])
+def test_crop_resize_matches_the_official_opencv_target(size):
+    rng = np.random.default_rng(1)
+    maps = torch.from_numpy(rng.integers(0, 20, (3, 211, 251)).astype(
+        np.uint8))
+    xy = rng.uniform(-10, 90, (40, 2))
+    wh = rng.uniform(3, 120, (40, 2))
+    boxes = np.hstack([xy, xy + wh])
+    boxes[:5] = [[0.5, 1.5, 96.5, 64.5], [2.5, 3.5, 50.5, 99.],
+                 [10., 10., 42., 106.], [-3., 0., 93., 97.],  # exact halves
+                 [0., 0., 186., 198.]]  # OpenCV's 1 / (S / w) step matters
+    boxes = torch.from_numpy(boxes).float()
+    inds = torch.from_numpy(rng.integers(0, 3, 40))
+    t = parsing_target_single(boxes, inds, maps, size)  # default: official
+    for k in range(40):
+        np.testing.assert_array_equal(
+            t[k].numpy(),
+            _official(boxes[k].tolist(), maps[inds[k]].numpy(), size))
+
+
+def test_crop_resize_stretches_the_in_image_part_and_empty_is_background():
+    maps = _maps()
+    t = parsing_target_single(
+        torch.tensor([[-4., -4., 4., 4.], [9., 9., 12., 12.]]),
+        torch.tensor([0, 0]), maps, 8)
+    # the in-image 4 x 4 block fills the whole target
+    expect = np.repeat(np.repeat(maps[0, :4, :4].numpy(), 2, 0), 2, 1)
+    np.testing.assert_array_equal(t[0].numpy(), expect)
+    assert (t[1] == 0).all()  # box outside the image
+    with pytest.raises(ValueError, match='parsing_target.py: mode'):
+        parsing_target_single(
+            torch.tensor([[0., 0., 8., 8.]]), torch.tensor([0]), maps, 8,
+            mode='bilinear')

@@ -182,3 +182,14 @@ def test_semantic_probs_fused_with_test_cfg_weight():
     assert (plain.parsings > 0).any() and not (plain.parsings == 4).all()
     assert torch.equal(fused.parsings > 0, plain.parsings > 0)
     assert set(fused.parsings.unique().tolist()) <= {0, 4}
+
+
+def test_forward_raw_outputs_for_tensor_mode():
+    head = MODELS.build(roi_head_cfg()).eval()
+    sample = _sample()
+    with torch.no_grad():
+        cls_score, bbox_pred, parsing, iou = head.forward(
+            _feats(n=1), [_proposals(sample)])
+    size = head.mask_head.out_size
+    assert cls_score.shape == (30, 2) and bbox_pred.shape == (30, 4)
+    assert parsing.shape == (30, 5, size, size) and iou.shape == (30, )

@@ -18,7 +18,7 @@ from torch import Tensor
 from mmhumanparse.models.roi_heads.parsing_heads.paste import (PASTES,
                                                                paste_parsings)
 from mmhumanparse.registry import MODELS
-from mmhumanparse.structures.parsing_target import parsing_target
+from mmhumanparse.structures.parsing_target import CELLS, parsing_target
 
 
 class GCENonLocal2d(NonLocal2d):
@@ -36,7 +36,7 @@ class GCENonLocal2d(NonLocal2d):
       the output norm at scale 1 / shift 0 (official); True: mmcv's init
       (output norm scale 0, the block starts as the identity).
 
-    (n, C, H, W) -> (n, C, H, W); H and W even with ``sub_sample``.
+    (n, C, H, W) -> (n, C, H, W).
     """
 
     def __init__(self,
@@ -119,6 +119,9 @@ class GCEHead(BaseModule):
         paste_mode (str): how :meth:`predict_by_feat` pastes the parsings
             into the image: ``'expand'`` (official) or ``'grid_sample'``
             (see :mod:`.paste`).
+        target_mode (str): how the RoI targets are cut from the person
+            maps: ``'crop_resize'`` (official) or ``'sample'`` (cell
+            centres, see :mod:`mmhumanparse.structures.parsing_target`).
         norm_cfg, conv_cfg, act_cfg: of every ConvModule.
         loss_parsing (dict): per-pixel CE, weight lambda_p = 2.0 (Table 3).
     """
@@ -139,6 +142,7 @@ class GCEHead(BaseModule):
                      zeros_init=False),
                  upsample_ratio: int = 2,
                  paste_mode: str = 'expand',
+                 target_mode: str = 'crop_resize',
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(
                      type='GN', num_groups=32, requires_grad=True),
@@ -154,12 +158,16 @@ class GCEHead(BaseModule):
         if paste_mode not in PASTES:
             raise ValueError(f'gce_head.py: paste_mode must be one of '
                              f'{sorted(PASTES)}, got {paste_mode!r}')
+        if target_mode not in CELLS:
+            raise ValueError(f'gce_head.py: target_mode must be one of '
+                             f'{sorted(CELLS)}, got {target_mode!r}')
         self.num_classes = num_classes
         self.roi_feat_size = roi_feat_size
         self.feat_channels = conv_out_channels
         self.upsample_ratio = upsample_ratio
         self.out_size = roi_feat_size * 2 * upsample_ratio
         self.paste_mode = paste_mode
+        self.target_mode = target_mode
         conv_kw = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.image_pool = nn.Sequential(
             nn.AdaptiveAvgPool2d(1),
@@ -200,10 +208,10 @@ class GCEHead(BaseModule):
                     pos_assigned_gt_inds_list: List[Tensor],
                     batch_gt_instances: List[InstanceData]) -> Tensor:
         """(sum n_i, 4S, 4S) int64 part targets of the positive RoIs (see
-        :func:`parsing_target_single`)."""
+        :func:`parsing_target_single`, ``target_mode``)."""
         return parsing_target(pos_proposals_list, pos_assigned_gt_inds_list,
                               [g.parsings for g in batch_gt_instances],
-                              self.out_size)
+                              self.out_size, self.target_mode)
 
     def loss_and_target(self, parsing_preds: Tensor,
                         pos_proposals_list: List[Tensor],

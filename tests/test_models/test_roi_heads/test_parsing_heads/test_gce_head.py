@@ -153,6 +153,22 @@ def test_loss_matches_ce_on_nearest_targets():
     torch.testing.assert_close(out['loss_mask']['loss_parsing'], expect)
 
 
+def test_target_mode_official_stretches_a_border_crossing_box():
+    maps = torch.zeros((1, 16, 16), dtype=torch.uint8)
+    maps[0, :8, :8] = 1
+    box = [torch.tensor([[-8., -8., 8., 8.]])]
+    gts = [InstanceData(parsings=maps)]
+    logits = torch.zeros(1, 4, 32, 32)
+    official = _tiny().loss_and_target(logits, box, [torch.tensor([0])],
+                                       gts)['mask_targets'][0]
+    assert (official == 1).all()  # the in-image quarter fills the target
+    sampled = _tiny(target_mode='sample').loss_and_target(
+        logits, box, [torch.tensor([0])], gts)['mask_targets'][0]
+    assert (sampled[16:, 16:] == 1).all() and (sampled[:16] == 0).all()
+    with pytest.raises(ValueError, match='gce_head.py: target_mode'):
+        _tiny(target_mode='nearest')
+
+
 @pytest.mark.parametrize('paste_mode', ['expand', 'grid_sample'])
 def test_predict_by_feat_rescales_to_original_image(paste_mode):
     head = _tiny(num_classes=3, paste_mode=paste_mode)
