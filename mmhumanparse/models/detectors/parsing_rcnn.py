@@ -58,11 +58,16 @@ class ParsingRCNN(TwoStageDetector):
     def extract_feat_semantic(self, batch_inputs: Tensor) -> tuple:
         """Levels for the RPN / RoI head and the (N, C, H/4, W/4) part
         logits (None without a semantic head)."""
-        x = self.extract_feat(batch_inputs)
+        x = super().extract_feat(batch_inputs)
         if not self.with_semantic_head:
             return x, None
         out = self.semantic_head(x)
         return out['feats'], out['seg_preds']
+
+    def extract_feat(self, batch_inputs: Tensor) -> tuple:
+        """The levels the RPN and RoI head read (enhanced by the semantic
+        head when there is one), for mmdet's ``_forward`` and tools."""
+        return self.extract_feat_semantic(batch_inputs)[0]
 
     def loss(self, batch_inputs: Tensor,
              batch_data_samples: SampleList) -> dict:

@@ -160,6 +160,18 @@ def test_paper_config_builds_and_runs(path):
     assert num_parts == (59 if 'mhp-v2' in name else 20)
     assert (cfg.model.get('semantic_head') is not None) == (
         'rp-rcnn_' in name or 'rp-rcnn-gse' in name)
+    strides = cfg.model.rpn_head.anchor_generator.strides
+    if cfg.model.get('semantic_head') is not None:
+        # official GSE: embedding conv, S2-S5 to a 4-level RPN, labels
+        # padded with background, global labels kept above 0.7
+        sem = cfg.model.semantic_head
+        assert sem.with_embedding and sem.num_outs == 4 and sem.num_ins == 5
+        assert strides == [4, 8, 16, 32]
+        pre = cfg.model.data_preprocessor
+        assert pre.pad_seg and pre.seg_pad_value == 0
+        assert cfg.model.test_cfg.semantic.score_thr == 0.7
+    else:
+        assert strides == [4, 8, 16, 32, 64]
     assert ('parsing_iou_head' in cfg.model.roi_head and
             cfg.model.roi_head.parsing_iou_head is not None) == (
                 'rp-rcnn_' in name or 'rp-rcnn-prsn' in name)
@@ -178,6 +190,8 @@ def test_paper_config_builds_and_runs(path):
     cfg.model.test_cfg.rcnn.score_thr = 0.0
     model = MODELS.build(cfg.model)
     data = model.data_preprocessor(hand_made_batch(num_parts), True)
+    # the levels the RPN reads (S2-S5 with the GSE branch)
+    assert len(model.extract_feat(data['inputs'])) == len(strides)
     losses = model(**data, mode='loss')
     assert torch.isfinite(loss_sum(losses))
     assert ('loss_semantic_seg' in losses) == model.with_semantic_head
