@@ -179,7 +179,8 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None) -> list:
+    """Run the rounds, print the tables; returns the :class:`Timed`."""
     start = time.perf_counter()
     args = parse_args(argv)
     if args.threads:
@@ -202,6 +203,7 @@ def main(argv=None):
             print(table(models, shape, boxes, args.markdown))
     print(f'benchmark_detector: {len(models)} detectors in '
           f'{time.perf_counter() - start:.0f} s')
+    return models
 
 
 if __name__ == '__main__':
