@@ -136,7 +136,7 @@ def test_detector_sampling_derived_from_rpn():
     assert roi.parsing_iou_head.in_channels == \
         roi.parsing_head.conv_out_channels == 512
     assert roi.parsing_head.loss_parsing.loss_weight == 2.0  # lambda_p
-    assert cfg.neck.semantic_head.loss_seg.loss_weight == 2.0  # lambda_s
+    assert cfg.semantic_head.loss_seg.loss_weight == 2.0  # lambda_s
 
 
 @pytest.mark.parametrize('name, parts, json', [

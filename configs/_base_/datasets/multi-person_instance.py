@@ -1,14 +1,18 @@
 # Pipelines, loaders and flip TTA shared by the multi-person parsing dataset
 # bases (mmdet pipeline): cihp_instance.py and mhp-v2_instance.py set the
-# dataset, its files and the evaluator's part count and json. Sizes
-# (arXiv:2009.09447 Sec. 4.1): short side sampled from [512, 864], long side
-# <= 1400 for training; short side 800 for testing.
+# dataset, its files and the evaluator's part count and json. Sizes as the
+# official RP R-CNN / Parsing R-CNN yamls (TRAIN.SCALES, MAX_SIZE 1400;
+# TEST.SCALE 800, MAX_SIZE 1333). The paper text (arXiv:2009.09447 Sec.
+# 4.1) reads "short side sampled from [512, 864]": RandomResize with
+# scale=[(1400, 512), (1400, 864)] instead of RandomChoiceResize.
+train_scales = [(1400, s) for s in (512, 640, 704, 768, 800, 864)]
+test_scale = (1333, 800)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMultiPersonAnnotations', with_mask=False),
     dict(
-        type='RandomResize',
-        scale=[(1400, 512), (1400, 864)],
+        type='RandomChoiceResize',
+        scales=train_scales,
         keep_ratio=True,
         resize_type='HumanDetResize'),
     dict(type='HumanDetRandomFlip', prob=0.5),
@@ -16,7 +20,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='HumanDetResize', scale=(1400, 800), keep_ratio=True),
+    dict(type='HumanDetResize', scale=test_scale, keep_ratio=True),
     # annotations after resizing: predictions are scored at the original size
     dict(type='LoadMultiPersonAnnotations', with_mask=False),
     dict(type='PackParsingDetInputs')
@@ -57,7 +61,7 @@ tta_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(
         type='TestTimeAug',
-        transforms=[[dict(type='HumanDetResize', scale=(1400, 800),
+        transforms=[[dict(type='HumanDetResize', scale=test_scale,
                           keep_ratio=True)],
                     [
                         dict(type='HumanDetRandomFlip', prob=0.),

@@ -1,7 +1,12 @@
-# Parsing R-CNN (GN in the parsing branch, as re-implemented in RP R-CNN,
-# arXiv:2009.09447 Table 2): ResNet-50 + FPN, Faster R-CNN box branch, GCE
-# parsing head on S2 only. RP R-CNN configs swap the neck for GSEFPN and add
-# the PRSN (parsing_iou_head).
+# Parsing R-CNN (arXiv:1811.12596) as the official code builds it for CIHP /
+# MHP-v2 (soeaver/Parsing-R-CNN, cfgs/CIHP/e2e_parsing_rcnn_R-50-FPN_3x_ms
+# .yaml), so that its released checkpoints convert
+# (tools/model_converters/rprcnn2mmhp.py): caffe-style ResNet-50 with frozen
+# affine norms, FPN P2-P6 without norm (convs with bias), Faster R-CNN box
+# branch, GCE parsing head on P2 (convs with bias, GN only in its non-local
+# block). rp-rcnn_r50_fpn.py adds GN (FPN and GCE), the GSE semantic_head
+# and the PRSN (parsing_iou_head). configs/parsing_rcnn/README.md lists
+# every official / paper point.
 num_parts = 20  # CIHP part classes incl. background (MHP-v2: 59)
 gn = dict(type='GN', num_groups=32, requires_grad=True)
 # mmdet's cross-entropy averaged over the non-ignored elements only
@@ -33,27 +38,34 @@ rpn_proposal = dict(
     min_bbox_size=0)
 model = dict(
     type='ParsingRCNN',
+    # caffe style (official PIXEL_MEANS, PIXEL_STDS 1): BGR, mean only
     data_preprocessor=dict(
         type='mmdet.DetDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
+        mean=[102.9801, 115.9465, 122.7717],
+        std=[1.0, 1.0, 1.0],
+        bgr_to_rgb=False,
         pad_size_divisor=32),
+    # The official R-50 is caffe style (stride on the 1x1 conv) with
+    # affine-only norms (BN folded into a frozen scale and shift) and
+    # FREEZE_AT 2 (stem and res2 frozen). Frozen BN in eval mode computes
+    # the same map; the converter writes running mean 0 / var 1 - eps.
     backbone=dict(
         type='mmdet.ResNet',
         depth=50,
         num_stages=4,
         out_indices=(0, 1, 2, 3),
         frozen_stages=1,
-        norm_cfg=dict(type='BN', requires_grad=True),
+        norm_cfg=dict(type='BN', requires_grad=False),
         norm_eval=True,
-        style='pytorch',
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
+        style='caffe',
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='open-mmlab://detectron2/resnet50_caffe')),
     neck=dict(
         type='mmdet.FPN',
         in_channels=[256, 512, 1024, 2048],
         out_channels=256,
-        num_outs=5),  # P2-P6
+        num_outs=5),  # P2-P6 (P6: max-pooled P5)
     rpn_head=dict(
         type='mmdet.RPNHead',
         in_channels=256,
@@ -68,12 +80,19 @@ model = dict(
             target_means=[.0, .0, .0, .0],
             target_stds=[1.0, 1.0, 1.0, 1.0]),
         loss_cls=dict(ce_loss, use_sigmoid=True),
-        loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
+        # official RPN.SMOOTH_L1_BETA
+        loss_bbox=dict(type='mmdet.SmoothL1Loss', beta=1.0 / 9.0)),
     roi_head=dict(
         type='ParsingRoIHead',
         bbox_roi_extractor=dict(
             type='mmdet.SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
+            # official: 2 x 2 samples per bin, legacy (not half-pixel
+            # aligned) RoIAlign
+            roi_layer=dict(
+                type='RoIAlign',
+                output_size=7,
+                sampling_ratio=2,
+                aligned=False),
             out_channels=256,
             featmap_strides=[4, 8, 16, 32]),
         bbox_head=dict(
@@ -91,11 +110,16 @@ model = dict(
             cls_predictor_cfg=dict(type='mmdet.Linear'),
             reg_predictor_cfg=dict(type='mmdet.Linear'),
             loss_cls=ce_loss,
-            loss_bbox=dict(type='mmdet.L1Loss', loss_weight=1.0)),
+            # official FAST_RCNN.SMOOTH_L1_BETA
+            loss_bbox=dict(type='mmdet.SmoothL1Loss', beta=1.0)),
         # proposals separation sampling: the parsing branch reads S2 only
         parsing_roi_extractor=dict(
             type='mmdet.SingleRoIExtractor',
-            roi_layer=dict(type='RoIAlign', output_size=32, sampling_ratio=2),
+            roi_layer=dict(
+                type='RoIAlign',
+                output_size=32,
+                sampling_ratio=2,
+                aligned=False),
             out_channels=256,
             featmap_strides=[4]),
         parsing_head=dict(
@@ -107,14 +131,28 @@ model = dict(
             aspp_dilations=(1, 6, 12, 18),
             conv_out_channels=512,
             num_convs=4,
-            norm_cfg=gn,
+            # official Parsing R-CNN yamls: no GCE_HEAD.USE_GN, convs with
+            # bias (RP R-CNN's yamls add GN) ...
+            norm_cfg=None,
+            # ... but the non-local block always has GN (official
+            # NonLocal2d(512, 512, 512, use_gn=True): inner width 512, 2 x 2
+            # max-pool before phi / g, output conv with bias)
+            nonlocal_cfg=dict(
+                reduction=1,
+                sub_sample=True,
+                pool_first=True,
+                out_bias=True,
+                zeros_init=False,
+                norm_cfg=gn),
             # lambda_p = 2 (Table 3); 255: the annotation's ignore label
             loss_parsing=dict(ce_loss, ignore_index=255, loss_weight=2.0))),
     train_cfg=dict(
         rpn=dict(
             assigner=rpn_assigner,
             sampler=rpn_sampler,
-            allowed_border=-1,
+            # official STRADDLE_THRESH 0: anchors crossing the image border
+            # are not trained
+            allowed_border=0,
             pos_weight=-1,
             debug=False),
         rpn_proposal=dict(rpn_proposal, nms_pre=2000),

@@ -8,6 +8,8 @@ from mmseg.datasets.transforms import LoadAnnotations as MMSegLoadAnnotations
 
 from mmhumanparse.converters.label_io import read_label_png
 from mmhumanparse.registry import TRANSFORMS
+from mmhumanparse.structures.paint import paint_persons
+
 from ..checks import check_label_values
 
 
@@ -53,7 +55,9 @@ class LoadMultiPersonAnnotations(MMDetLoadAnnotations):
     ``gt_ignore_flags`` (N,), ``gt_masks`` BitmapMasks (N, H, W) (pixels with
     part label > 0), ``gt_parsings`` (N, H, W) uint8 (one part map per person;
     overlapping persons each keep their own map) and ``gt_seg_map`` (H, W)
-    uint8 (from ``seg_map_path`` or composed from the persons).
+    uint8 (from ``seg_map_path``, else the persons painted by
+    :func:`mmhumanparse.structures.paint.paint_persons`, a later-listed
+    person over an earlier one).
 
     Args:
         with_mask, with_seg, with_parsing (bool): what to load; boxes and
@@ -101,13 +105,6 @@ class LoadMultiPersonAnnotations(MMDetLoadAnnotations):
             return np.zeros((0, h, w), np.uint8)
         return np.stack(maps)
 
-    def _compose_seg(self, parsings: np.ndarray, shape) -> np.ndarray:
-        seg = np.zeros(shape, np.uint8)
-        for part in parsings:  # later persons paint over earlier ones
-            fg = (part > 0) & (part != 255)
-            seg[fg] = part[fg]
-        return seg
-
     def transform(self, results: dict) -> dict:
         parsings = self._read_parsings(results)
         if self.with_bbox:
@@ -128,7 +125,8 @@ class LoadMultiPersonAnnotations(MMDetLoadAnnotations):
                 if 'num_classes' in results:
                     check_label_values(seg, results['num_classes'], path)
             else:
-                seg = self._compose_seg(parsings, parsings.shape[1:])
+                # later-listed persons over earlier ones
+                seg, _ = paint_persons(parsings, np.arange(len(parsings)))
             results['gt_seg_map'] = seg
             results.setdefault('seg_fields', []).append('gt_seg_map')
         return results

@@ -8,9 +8,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from mmhumanparse.registry import METRICS
-from ..functional import (DEFAULT_IOU_THRS, paint_instances,
-                          parsing_ap_from_tables, parsing_iou_table,
-                          summarize_iou_table)
+from mmhumanparse.structures.paint import paint_persons
+
+from ..functional import (DEFAULT_IOU_THRS, parsing_ap_from_tables,
+                          parsing_iou_table, summarize_iou_table)
 from .utils import (get_field, log_table, pct, sample_name, semantic_areas,
                     semantic_metrics, to_numpy)
 
@@ -24,11 +25,9 @@ class ParsingAPMetric(BaseMetric):
     - ``pred_instances.scores`` (N,) and ``pred_instances.parsings``
       (N, H, W) uint8 part maps at the original image size;
     - ``gt_instances.parsings`` (M, H, W) uint8, one map per person;
-    - optional ``pred_sem_seg.sem_seg`` (1, H, W) and ``gt_sem_seg.sem_seg``
-      (1, H, W) for the global mIoU / pixel acc / mean acc. Without
-      ``pred_sem_seg`` the persons scoring at least ``sem_seg_score_thr``
-      are painted in ascending score order, so the highest-scoring person
-      wins where persons overlap.
+    - optional ``pred_sem_seg.sem_seg`` (1, H, W) (the model's combined
+      part map) and ``gt_sem_seg.sem_seg`` (1, H, W): with both, the global
+      mIoU / pixel acc / mean acc.
 
     ``process`` runs the per-image step: the (N, M, K) part-IoU table of
     :func:`parsing_iou_table`, reduced at once by
@@ -46,8 +45,11 @@ class ParsingAPMetric(BaseMetric):
         iou_thrs (Sequence[float]): thresholds of AP^p_vol.
         score_thr (float): predictions scoring lower are dropped.
         pcp_thr (float): PCP threshold (0.5: PCP_50).
-        sem_seg_score_thr (float, optional): minimum score of a painted
-            person in the combined semantic map; default ``score_thr``.
+        sem_seg_score_thr (float, optional): minimum score of a person in
+            the submission's ``global_tag`` map and ``results.txt``; set it
+            to the model's ``test_cfg.combine.score_thr``, so that the tag
+            map marks the persons painted into ``pred_sem_seg``; default
+            ``score_thr``.
         ignore_index (int): ignored label of ``gt_sem_seg`` (global mIoU);
             the AP^p / PCP step always ignores 255, as the MHP-v2 script.
         outfile_prefix (str, optional): when set, also write the MHP-v2
@@ -141,11 +143,10 @@ class ParsingAPMetric(BaseMetric):
             gt_sem = to_numpy(gt_sem)
             gt_sem = gt_sem.reshape(gt_sem.shape[-2:])
             pred_sem = get_field(sample, 'pred_sem_seg', 'sem_seg')
-            if pred_sem is None:
-                pred_sem, _ = paint_instances(parsings, scores, gt_sem.shape,
-                                              self.sem_seg_score_thr)
-            out['sem_areas'] = semantic_areas(pred_sem, gt_sem, num_parts,
-                                              self.ignore_index, name)
+            if pred_sem is not None:
+                out['sem_areas'] = semantic_areas(
+                    to_numpy(pred_sem), gt_sem, num_parts,
+                    self.ignore_index, name)
         return out
 
     def _dump(self, name, parsings, scores, sample) -> list:
@@ -157,10 +158,16 @@ class ParsingAPMetric(BaseMetric):
         if shape is None:
             raise ValueError(f'image {name!r}: no prediction and no '
                              'ori_shape, cannot write its submission maps')
-        semantic, person = paint_instances(parsings, scores,
-                                           tuple(shape[:2]), self.score_thr)
+        if parsings.ndim != 3 or not parsings.shape[0]:
+            parsings = np.zeros((0, ) + tuple(shape[:2]), np.uint8)
+        semantic, person = paint_persons(parsings, scores,
+                                         self.sem_seg_score_thr)
+        pred_sem = get_field(sample, 'pred_sem_seg', 'sem_seg')
+        if pred_sem is not None:
+            semantic = to_numpy(pred_sem).reshape(semantic.shape)
         order = np.argsort(-scores, kind='stable')
-        kept = [n for n in order if scores[n] >= self.score_thr]
+        kept = [n for n in order if scores[n] >= self.sem_seg_score_thr]
+        semantic = semantic.astype(np.uint8)
         person = person.astype(np.uint8 if len(kept) < 256 else np.uint16)
         for folder, img in (('global_seg', semantic), ('global_tag',
                                                        person)):

@@ -1,4 +1,4 @@
-"""Flip / multi-scale test-time augmentation of :class:`ParsingRCNN`."""
+"""Flip test-time augmentation of :class:`ParsingRCNN`."""
 from typing import List
 
 import torch
@@ -10,7 +10,7 @@ from mmengine.structures import InstanceData, PixelData
 
 from mmhumanparse.registry import MODELS
 from mmhumanparse.structures import flip_label_map
-from .parsing_rcnn import combine_semantic, paint_parsings
+from mmhumanparse.structures.paint import paint_persons
 
 
 @MODELS.register_module()
@@ -22,10 +22,16 @@ class ParsingDetTTAModel(DetTTAModel):
     left/right labels swapped (``flip_pairs`` of the sample,
     :func:`mmhumanparse.structures.flip_label_map`). Persons of all views are
     pooled and NMS-ed as boxes; each kept person keeps its own part map.
-    ``pred_sem_seg`` is the first un-flipped view's combined map with the
-    kept persons (score >= ``tta_cfg.combine_score_thr``, default 0.3)
-    painted on top (as Fig. 4 of arXiv:2009.09447). Part maps are not
-    averaged across views (the paper's TTA details are not given).
+    ``pred_sem_seg`` is the first un-flipped view's global part map
+    (``pred_global_seg``; background without a semantic head) with the
+    kept persons scoring at least ``tta_cfg.combine_score_thr`` (default
+    0.3) painted on top by
+    :func:`mmhumanparse.structures.paint.paint_persons` (Fig. 4 of
+    arXiv:2009.09447).
+
+    This is flip-only: the official "6x + TTA" setting (soft-NMS, box
+    voting, eight scales x flip, part probabilities averaged over views) is
+    not reproduced here; part maps are not averaged across views.
 
     Args:
         tta_cfg (dict): ``nms``, ``max_per_img`` and optional
@@ -50,9 +56,9 @@ class ParsingDetTTAModel(DetTTAModel):
                 box = bbox_flip(box, sample.ori_shape, direction)
                 maps = flip_label_map(maps,
                                       sample.metainfo.get('flip_pairs'))
-            elif global_map is None and 'pred_sem_seg' in sample:
+            elif global_map is None and 'pred_global_seg' in sample:
                 base = sample
-                global_map = sample.pred_sem_seg.sem_seg[0]
+                global_map = sample.pred_global_seg.sem_seg[0]
             bboxes.append(box)
             scores.append(inst.scores)
             labels.append(inst.labels)
@@ -72,8 +78,8 @@ class ParsingDetTTAModel(DetTTAModel):
             results.labels, results.parsings = labels, parsings
         results.masks = results.parsings > 0
         base.pred_instances = results
-        inst_map = paint_parsings(results.parsings, results.scores,
-                                  self.tta_cfg.get('combine_score_thr', 0.3))
-        base.pred_sem_seg = PixelData(
-            sem_seg=combine_semantic(global_map, inst_map)[None])
+        sem_seg, _ = paint_persons(
+            results.parsings, results.scores,
+            self.tta_cfg.get('combine_score_thr', 0.3), global_map)
+        base.pred_sem_seg = PixelData(sem_seg=sem_seg[None])
         return base

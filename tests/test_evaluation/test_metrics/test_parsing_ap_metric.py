@@ -8,6 +8,7 @@ from mmengine.structures import BaseDataElement, InstanceData, PixelData
 
 from mmhumanparse.evaluation import ParsingAPMetric, eval_parsing_ap
 from mmhumanparse.registry import METRICS
+from mmhumanparse.structures.paint import paint_persons
 
 K = 5
 H, W = 16, 20
@@ -43,6 +44,7 @@ def multi_person_samples(num=7, seed=0):
                 'scores': torch.from_numpy(scores),
                 'parsings': torch.from_numpy(preds),
             },
+            'pred_sem_seg': painted_map(preds, scores),
             'gt_instances': {
                 'parsings': torch.from_numpy(gt)
             },
@@ -54,6 +56,14 @@ def multi_person_samples(num=7, seed=0):
     return samples, raw
 
 
+def painted_map(parsings, scores, score_thr=0.001) -> dict:
+    """``pred_sem_seg`` as a detector without a semantic branch writes it:
+    the persons painted by the one painter."""
+    sem, _ = paint_persons(np.asarray(parsings), np.asarray(scores),
+                           score_thr)
+    return {'sem_seg': torch.from_numpy(sem)[None]}
+
+
 def as_data_element(sample: dict, cls=BaseDataElement):
     """A sample of :func:`multi_person_samples` as a data element of
     ``cls`` (what a model's test_step returns)."""
@@ -61,6 +71,7 @@ def as_data_element(sample: dict, cls=BaseDataElement):
     element.pred_instances = InstanceData(**sample['pred_instances'])
     element.gt_instances = InstanceData(**sample['gt_instances'])
     element.gt_sem_seg = PixelData(**sample['gt_sem_seg'])
+    element.pred_sem_seg = PixelData(**sample['pred_sem_seg'])
     return element
 
 
@@ -76,7 +87,7 @@ def two_person_sample(gt_sem=None):
     GT semantic map, every row ``[1, 1, 2, 0]``. Person A (score 0.9)
     predicts ``[1, 1, 0, 0]``, person B (score 0.5) ``[0, 2, 2, 0]``: they
     overlap in column 1, where the higher score (A, label 1) must win, so
-    the painted map equals the GT.
+    the painted map (``pred_sem_seg``) equals the GT.
     """
     if gt_sem is None:
         gt_sem = np.tile(np.array([1, 1, 2, 0], np.uint8), (4, 1))
@@ -91,6 +102,7 @@ def two_person_sample(gt_sem=None):
             'scores': torch.tensor([0.9, 0.5]),
             'parsings': torch.from_numpy(np.stack([a, b])),
         },
+        'pred_sem_seg': painted_map([a, b], [0.9, 0.5]),
         'gt_instances': {
             'parsings': torch.from_numpy(np.stack([gt_a, gt_b]))
         },
@@ -128,10 +140,15 @@ def test_painted_semantic_map_mIoU_by_hand():
     assert out['AP_p50'] == 100.0 and out['PCP50'] == 50.0
 
 
-def test_sem_seg_score_thr_keeps_low_scores_out_of_the_map():
-    out = run_metric(
-        ParsingAPMetric(num_parts=3, sem_seg_score_thr=0.6),
-        [two_person_sample()])
+def test_mIoU_reads_pred_sem_seg_only():
+    """The global mIoU scores the model's own map, never a re-painting:
+    a map painted from A alone gives A's mIoU whatever the thresholds, and
+    without ``pred_sem_seg`` there is no mIoU."""
+    sample = two_person_sample()
+    parsings = sample['pred_instances']['parsings'].numpy()
+    sample['pred_sem_seg'] = painted_map(parsings, [0.9, 0.5], 0.6)
+    out = run_metric(ParsingAPMetric(num_parts=3, sem_seg_score_thr=0.0),
+                     [sample])
     # only A is painted: [1, 1, 0, 0] against GT [1, 1, 2, 0]
     # IoU: bg 4/8, part 1 8/8, part 2 0/4; Acc: bg 1, part 1 1, part 2 0
     assert out['mIoU'] == pytest.approx(100 * (0.5 + 1 + 0) / 3, abs=0.006)
@@ -139,12 +156,13 @@ def test_sem_seg_score_thr_keeps_low_scores_out_of_the_map():
     assert out['mAcc'] == pytest.approx(100 * 2 / 3, abs=0.006)
     # the AP^p step still sees B (score_thr is 0.001)
     assert out['AP_p50'] == 100.0
-    # score_thr drops B from AP^p too (recall 1/2) and, as the default
-    # sem_seg_score_thr, from the map
+    # score_thr drops B from AP^p (recall 1/2)
     out = run_metric(
         ParsingAPMetric(num_parts=3, score_thr=0.6), [two_person_sample()])
-    assert out['AP_p50'] == 50.0 and out['mIoU'] == pytest.approx(
-        100 * 1.5 / 3, abs=0.006)
+    assert out['AP_p50'] == 50.0 and out['mIoU'] == 100.0
+    del sample['pred_sem_seg']
+    out = run_metric(ParsingAPMetric(num_parts=3), [sample])
+    assert 'mIoU' not in out and out['AP_p50'] == 100.0
 
 
 def test_ignore_index_of_the_semantic_map():

@@ -1,21 +1,20 @@
-"""ParsingRCNN (Parsing R-CNN / RP R-CNN): combination, paper-size configs,
-flip augmentation, metrics from the detector's outputs, overfitting, toy
-training (slow) and use from a stock mmdet config."""
+"""ParsingRCNN (Parsing R-CNN / RP R-CNN): combination (Fig. 4) on a
+hand-made detector output, paper-size configs, flip augmentation, metrics
+from the detector's outputs, overfitting, toy training (slow) and use from
+a stock mmdet config."""
 import copy
 import glob
 import os.path as osp
 import re
 
+import cv2
 import numpy as np
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
-from mmengine.structures import InstanceData, PixelData
+from mmengine.structures import InstanceData
 
-from mmhumanparse.models.detectors.parsing_rcnn import (combine_semantic,
-                                                        paint_parsings)
 from mmhumanparse.registry import DATASETS, MODELS
 from mmhumanparse.testing.det_samples import persons_det_sample
 from mmhumanparse.testing.toy_cihp import cihp_config, write_cihp_coco
@@ -75,68 +74,77 @@ def loss_sum(losses: dict) -> torch.Tensor:
 
 
 # --------------------------------------------------------------------------
-# combination (Fig. 4)
+# combination (Fig. 4) on a hand-made detector output
 # --------------------------------------------------------------------------
-def test_paint_and_combine_on_hand_made_case():
-    parsings = torch.tensor(
-        [[[0, 0, 3], [3, 0, 0]],  # A, score 0.9
-         [[4, 4, 4], [0, 0, 0]],  # B, score 0.5: A wins where both paint
-         [[5, 5, 5], [5, 5, 5]]],  # C, score 0.1: below the threshold
-        dtype=torch.uint8)
-    scores = torch.tensor([0.9, 0.5, 0.1])
-    inst = paint_parsings(parsings, scores, score_thr=0.3)
-    assert inst.tolist() == [[4, 4, 3], [3, 0, 0]]
-    global_map = torch.tensor([[0, 1, 1], [2, 2, 0]], dtype=torch.uint8)
-    # OR of (a) and (b); where both are parts and differ, (b) wins
-    assert combine_semantic(global_map, inst).tolist() == [[4, 4, 3],
-                                                           [3, 2, 0]]
-    assert combine_semantic(None, inst) is inst
-    assert paint_parsings(parsings[:0], scores[:0], 0.3).shape == (2, 3)
+def hand_made_output(model, size: int = 8):
+    """Replace the toy model's semantic and RoI predictions by hand-made
+    ones; returns the probabilities and what the RoI head was given."""
+    probs = torch.full((20, size, size), 0.01)
+    probs[3, :, :size // 2] = 0.9  # left half: part 3, confident
+    probs[4, :, size // 2:] = 0.6  # right half: part 4, below 0.7
+    a = torch.zeros((size, size), dtype=torch.uint8)
+    a[1:3, 1:3] = 1  # person A, score 0.9
+    b = torch.zeros((size, size), dtype=torch.uint8)
+    b[5:7, 5:7] = 2  # person B, score 0.2
+    seen = {}
+
+    def roi_predict(x, rpn_results, samples, rescale=False, **kwargs):
+        seen.update(kwargs, rescale=rescale)
+        return [
+            InstanceData(
+                bboxes=torch.tensor([[1., 1., 3., 3.], [5., 5., 7., 7.]]),
+                scores=torch.tensor([0.9, 0.2]),
+                labels=torch.tensor([0, 0]),
+                parsings=torch.stack([a, b]),
+                masks=torch.stack([a, b]) > 0)
+        ]
+
+    model.roi_head.predict = roi_predict
+    model.semantic_head.predict = lambda *args, **kwargs: [probs]
+    return probs, seen
 
 
-def test_flip_tta_unflips_and_swaps_part_maps():
-    from mmhumanparse.models.detectors import ParsingDetTTAModel
-    pairs = ((1, 2), )
-    person = torch.zeros((1, 4, 6), dtype=torch.uint8)
-    person[0, 1:3, 0:2] = 1  # a "left" part on the image's left
-    person[0, 1:3, 2] = 3
-
-    def view(flip, maps, box, score):
-        s = DetDataSample(
-            metainfo=dict(ori_shape=(4, 6), flip=flip,
-                          flip_direction='horizontal' if flip else None,
-                          flip_pairs=pairs))
-        s.pred_instances = InstanceData(
-            bboxes=torch.tensor([box]), scores=torch.tensor([score]),
-            labels=torch.tensor([0]), parsings=maps)
-        s.pred_sem_seg = PixelData(sem_seg=maps.max(0)[0][None])
-        return s
-
-    # the flipped view sees the person mirrored with sides swapped
-    mirrored = torch.tensor([0, 2, 1, 3])[person.long().flip(-1)].to(
-        torch.uint8)
-    from mmengine.config import ConfigDict
-    from mmengine.model import BaseModel
-
-    class Stub(BaseModel):  # the wrapped detector, unused by merge_preds
-
-        def forward(self, *args, **kwargs):
-            return []
-
-    tta = ParsingDetTTAModel(
-        module=Stub(),
-        tta_cfg=ConfigDict(
-            nms=dict(type='nms', iou_threshold=0.5), max_per_img=5))
-    merged = tta.merge_preds([[
-        view(False, person, [0., 1., 3., 3.], 0.6),
-        view(True, mirrored, [3., 1., 6., 3.], 0.9)
-    ]])[0]
-    inst = merged.pred_instances
-    assert len(inst) == 1  # same person in both views: NMS keeps one
-    torch.testing.assert_close(inst.scores, torch.tensor([0.9]))
-    torch.testing.assert_close(inst.bboxes, torch.tensor([[0., 1., 3., 3.]]))
-    assert torch.equal(inst.parsings, person)  # un-flipped and swapped back
-    assert torch.equal(merged.pred_sem_seg.sem_seg, person)
+@pytest.mark.parametrize('combine_thr, semantic_thr',
+                         [(0.3, 0.7), (0.1, 0.7), (0.3, 0.0)])
+def test_combined_map_on_hand_made_output(combine_thr, semantic_thr,
+                                          tmp_path):
+    """pred_sem_seg = global map (labels > test_cfg.semantic.score_thr)
+    with the persons scoring >= test_cfg.combine.score_thr on top (survivor
+    M64: B, at 0.2, is painted only when the threshold allows it)."""
+    cfg = Config.fromfile(TOY)
+    cfg.model.test_cfg.combine.score_thr = combine_thr
+    cfg.model.test_cfg.semantic.score_thr = semantic_thr
+    model = MODELS.build(cfg.model).eval()
+    probs, seen = hand_made_output(model)
+    batch = dict(inputs=[torch.zeros((3, 8, 8), dtype=torch.uint8)],
+                 data_samples=[persons_det_sample(
+                     torch.ones((1, 8, 8), dtype=torch.uint8))])
+    with torch.no_grad():
+        out = model.test_step(batch)[0]
+    assert seen['rescale'] and seen['sem_probs'][0] is probs
+    expect = torch.zeros((8, 8), dtype=torch.uint8)
+    expect[:, :4] = 3
+    if semantic_thr < 0.6:
+        expect[:, 4:] = 4
+    assert torch.equal(out.pred_global_seg.sem_seg[0], expect)
+    expect[1:3, 1:3] = 1
+    if combine_thr <= 0.2:
+        expect[5:7, 5:7] = 2
+    assert torch.equal(out.pred_sem_seg.sem_seg[0], expect)
+    # the MHP-v2 submission writes this very map; its person tags mark the
+    # persons painted into it (sem_seg_score_thr = the combine threshold)
+    from mmhumanparse.evaluation import ParsingAPMetric
+    out.set_metainfo(dict(img_path='val/x.jpg'))
+    metric = ParsingAPMetric(num_parts=20, format_only=True,
+                             outfile_prefix=str(tmp_path),
+                             sem_seg_score_thr=combine_thr)
+    metric.process({}, [out.to_dict()])
+    seg = cv2.imread(str(tmp_path / 'global_seg' / 'x.png'), 0)
+    tag = cv2.imread(str(tmp_path / 'global_tag' / 'x.png'), 0)
+    np.testing.assert_array_equal(seg, expect.numpy())
+    assert (tag[1:3, 1:3] == 1).all()
+    assert (tag[5:7, 5:7] == (2 if combine_thr <= 0.2 else 0)).all()
+    assert tag.sum() == 4 + (8 if combine_thr <= 0.2 else 0)
 
 
 # --------------------------------------------------------------------------
@@ -150,8 +158,20 @@ def test_paper_config_builds_and_runs(path):
     name = osp.basename(path)
     num_parts = cfg.model.roi_head.parsing_head.num_classes
     assert num_parts == (59 if 'mhp-v2' in name else 20)
-    assert (cfg.model.neck.type == 'GSEFPN') == ('rp-rcnn_' in name
-                                                 or 'rp-rcnn-gse' in name)
+    assert (cfg.model.get('semantic_head') is not None) == (
+        'rp-rcnn_' in name or 'rp-rcnn-gse' in name)
+    strides = cfg.model.rpn_head.anchor_generator.strides
+    if cfg.model.get('semantic_head') is not None:
+        # official GSE: embedding conv, S2-S5 to a 4-level RPN, labels
+        # padded with background, global labels kept above 0.7
+        sem = cfg.model.semantic_head
+        assert sem.with_embedding and sem.num_outs == 4 and sem.num_ins == 5
+        assert strides == [4, 8, 16, 32]
+        pre = cfg.model.data_preprocessor
+        assert pre.pad_seg and pre.seg_pad_value == 0
+        assert cfg.model.test_cfg.semantic.score_thr == 0.7
+    else:
+        assert strides == [4, 8, 16, 32, 64]
     assert ('parsing_iou_head' in cfg.model.roi_head and
             cfg.model.roi_head.parsing_iou_head is not None) == (
                 'rp-rcnn_' in name or 'rp-rcnn-prsn' in name)
@@ -160,8 +180,7 @@ def test_paper_config_builds_and_runs(path):
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.model.train_cfg.rcnn.sampler.num == 512
     assert cfg.model.train_cfg.rcnn.max_parsing_rois_per_img == 16
-    iters = dict(cihp=135000, mhp=67500)['mhp' if 'mhp' in name else 'cihp']
-    assert cfg.train_cfg.max_iters == iters * (2 if '_6x_' in name else 1)
+    # iterations and lr steps: tests/test_configs/test_paper_constants.py
     # keep the CPU cost small: 1 parsing RoI, few proposals
     cfg.model.backbone.init_cfg = None
     cfg.model.train_cfg.rpn_proposal.max_per_img = 64
@@ -171,10 +190,11 @@ def test_paper_config_builds_and_runs(path):
     cfg.model.test_cfg.rcnn.score_thr = 0.0
     model = MODELS.build(cfg.model)
     data = model.data_preprocessor(hand_made_batch(num_parts), True)
+    # the levels the RPN reads (S2-S5 with the GSE branch)
+    assert len(model.extract_feat(data['inputs'])) == len(strides)
     losses = model(**data, mode='loss')
     assert torch.isfinite(loss_sum(losses))
-    assert ('loss_semantic_seg' in losses) == (cfg.model.neck.type ==
-                                               'GSEFPN')
+    assert ('loss_semantic_seg' in losses) == model.with_semantic_head
     assert ('loss_parsing_iou' in losses) == model.roi_head.with_parsing_iou
     model.eval()
     with torch.no_grad():

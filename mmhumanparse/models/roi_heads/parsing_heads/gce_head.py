@@ -112,7 +112,9 @@ class GCEHead(BaseModule):
         conv_out_channels (int): channels after the ASPP fusion (512).
         num_convs (int): 3x3 convs after the non-local block (4).
         nonlocal_cfg (dict, optional): :class:`GCENonLocal2d` arguments
-            (None: no non-local block). The default is the official op;
+            (None: no non-local block); its ``norm_cfg`` / ``conv_cfg``, if
+            given, replace the head's (official Parsing R-CNN: GN in the
+            block only). The default is the official op;
             ``dict(reduction=2, sub_sample=False, out_bias=False,
             zeros_init=True)`` is mmcv's NonLocal2d (our earlier default).
         upsample_ratio (int): bilinear factor after the deconv (2).
@@ -176,9 +178,11 @@ class GCEHead(BaseModule):
                                **conv_kw)
         self.fuse = ConvModule(aspp_channels * (len(aspp_dilations) + 1),
                                conv_out_channels, 1, **conv_kw)
+        # the block's own norm_cfg / conv_cfg (if given) win over the head's
         self.nonlocal_block = GCENonLocal2d(
-            conv_out_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
-            **nonlocal_cfg) if nonlocal_cfg is not None else None
+            conv_out_channels,
+            **dict(dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg),
+                   **nonlocal_cfg)) if nonlocal_cfg is not None else None
         self.convs = nn.Sequential(*[
             ConvModule(conv_out_channels, conv_out_channels, 3, padding=1,
                        **conv_kw) for _ in range(num_convs)

@@ -1,3 +1,0 @@
-from .gse_fpn import GSEFPN, GSESemanticHead
-
-__all__ = ['GSEFPN', 'GSESemanticHead']

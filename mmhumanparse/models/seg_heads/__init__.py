@@ -1,0 +1,3 @@
+from .gse_semantic_head import GSESemanticHead
+
+__all__ = ['GSESemanticHead']
