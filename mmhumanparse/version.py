@@ -5,7 +5,8 @@ checks the installed versions at import (``missing_ok=True``) and
 ``register_all_modules`` checks them again, naming a missing package.
 """
 import re
-from importlib.metadata import PackageNotFoundError, version as _dist_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 
 __version__ = '0.1.0'
 

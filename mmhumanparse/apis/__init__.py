@@ -1,5 +1,4 @@
 from mmhumanparse.visualization.palette import colorize
-
 from .inference import build_parser, inference_parser, init_parser, is_detector
 from .inputs import (check_array, is_image_file, is_video_file, list_images,
                      list_inputs, output_stems)

@@ -10,9 +10,8 @@ from typing import List, Tuple
 from mmdet.datasets import BaseDetDataset
 
 from mmhumanparse.structures.flip import check_flip_pairs
-from .checks import (Problem, annotation_record_problem,
-                     image_record_problem, missing_files, raise_problems,
-                     record_name)
+from .checks import (Problem, annotation_record_problem, image_record_problem,
+                     missing_files, raise_problems, record_name)
 
 
 class MultiPersonParsingDataset(BaseDetDataset):

@@ -6,7 +6,6 @@ import os.path as osp
 import re
 
 from mmhumanparse.testing.tool_scripts import REPO, load_tool
-
 from .test_docs_snippets import runnable_blocks
 
 

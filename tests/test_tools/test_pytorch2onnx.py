@@ -15,11 +15,11 @@ import torch
 from mmhumanparse.apis import (inference_parser, init_parser, label_map,
                                list_images)
 from mmhumanparse.datasets.metainfo import LIP_METAINFO
+from mmhumanparse.deployment import (ExportableParser, export_onnx,
+                                     image_batch, load_parser, ort_session)
 from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
 from mmhumanparse.testing.tool_scripts import load_tool
-from mmhumanparse.deployment import (ExportableParser, export_onnx,
-                                     image_batch, load_parser, ort_session)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

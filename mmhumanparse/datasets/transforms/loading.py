@@ -9,7 +9,6 @@ from mmseg.datasets.transforms import LoadAnnotations as MMSegLoadAnnotations
 from mmhumanparse.converters.label_io import read_label_png
 from mmhumanparse.registry import TRANSFORMS
 from mmhumanparse.structures.paint import paint_persons
-
 from ..checks import check_label_values
 
 

@@ -9,7 +9,6 @@ from mmengine.logging import MMLogger
 
 from mmhumanparse.registry import METRICS
 from mmhumanparse.structures.paint import paint_persons
-
 from ..functional import (DEFAULT_IOU_THRS, parsing_ap_from_tables,
                           parsing_iou_table, summarize_iou_table)
 from .utils import (get_field, log_table, pct, sample_name, semantic_areas,

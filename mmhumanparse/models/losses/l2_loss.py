@@ -4,7 +4,6 @@ import torch
 from torch import Tensor
 
 from mmhumanparse.registry import MODELS
-
 from .named_loss import NamedLoss
 
 

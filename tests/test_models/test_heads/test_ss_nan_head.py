@@ -115,8 +115,8 @@ def test_head_loss_eq4_joint_as_weight():
 
 def test_head_loss_eq4_differentiable_product():
     cfg = dict(type='SSJointLoss', joint_groups=GROUPS, unit=2)
-    weight, product = _head(loss_joint=cfg), _head(loss_joint=cfg,
-                                                    joint_grad=True)
+    weight = _head(loss_joint=cfg)
+    product = _head(loss_joint=cfg, joint_grad=True)
     product.load_state_dict(weight.state_dict())
     feats, samples = _feats(), _samples(2, 16, 12)
     a = weight.loss(feats, samples, None)['loss_ss_nan']

@@ -6,8 +6,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.structures import InstanceData
 
-from mmhumanparse.models.roi_heads.parsing_heads.gce_head import \
-    GCENonLocal2d
+from mmhumanparse.models.roi_heads.parsing_heads.gce_head import GCENonLocal2d
 from mmhumanparse.registry import MODELS
 
 # mmcv's NonLocal2d as our earlier default (inner 256, no sub-sampling)
