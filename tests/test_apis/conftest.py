@@ -10,8 +10,8 @@ from mmengine.config import Config
 from mmengine.structures import InstanceData, PixelData
 
 from mmhumanparse.datasets.metainfo import LIP_METAINFO
-from mmhumanparse.evaluation.functional.combine import paint_instances
 from mmhumanparse.registry import MODELS
+from mmhumanparse.structures.paint import paint_persons
 from mmhumanparse.testing.random_checkpoint import random_segmentor_checkpoint
 from mmhumanparse.testing.tiny_configs import tiny_lip_config
 
@@ -67,7 +67,7 @@ class StubParsingDetector(BaseDetector):
                 labels=torch.zeros(2, dtype=torch.long),
                 parsings=torch.from_numpy(parsings),
                 masks=torch.from_numpy(parsings > 0))
-            semantic, _ = paint_instances(parsings, scores, (h, w))
+            semantic, _ = paint_persons(parsings, scores, 0.001)
             sample.pred_sem_seg = PixelData(
                 sem_seg=torch.from_numpy(semantic)[None].long())
         return batch_data_samples

@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmhumanparse.apis import (inference_parser, init_parser, is_detector,
                                label_map, list_images)
 from mmhumanparse.datasets.metainfo import CIHP_METAINFO, LIP_METAINFO
-from mmhumanparse.evaluation.functional.combine import paint_instances
+from mmhumanparse.structures.paint import paint_persons
 
 
 def _val_images(toy_roots):
@@ -132,7 +132,7 @@ def test_detector_path(stub_det, tmp_path):
         inst = sample.pred_instances
         parsings, _, scores = persons(90, 70)
         np.testing.assert_array_equal(inst.parsings.numpy(), parsings)
-        expected, _ = paint_instances(parsings, scores, (90, 70))
+        expected, _ = paint_persons(parsings, scores, 0.001)
         np.testing.assert_array_equal(label_map(sample), expected)
         # the better person wins where the two overlap
         assert label_map(sample)[40, 30] == 2

@@ -50,7 +50,7 @@ print(json.dumps(dict(
     seg=[seg.model.backbone.type, seg.train_cfg.max_iters,
          seg.optim_wrapper.optimizer.type],
     det=[det.model.type, det.model.backbone.depth,
-         det.model.neck.type],
+         det.model.semantic_head.type],
     hub=[hub.model.type, hub.model.backbone.depth])))
 """
 COPY_IGNORE = shutil.ignore_patterns('__pycache__', '*.pyc', '.mim',
@@ -170,7 +170,7 @@ def test_user_folder_inherits_package_configs(install, wheel_site,
         source = str(project / 'configs' / SEG_BASE)
     assert osp.realpath(out['base']) == osp.realpath(source)
     assert out['seg'] == ['LIPNet', 3, 'Adam']
-    assert out['det'] == ['ParsingRCNN', 34, 'GSEFPN']
+    assert out['det'] == ['ParsingRCNN', 34, 'GSESemanticHead']
     assert out['hub'] == ['ParsingRCNN', 18]
 
 
