@@ -93,11 +93,11 @@ def detector_flops(model: torch.nn.Module, cfg, shape) -> int:
         rois)
 
     def parsing(r):
-        out = roi_head._parsing_forward(feats, r)
-        preds = out['parsing_preds']
+        # as ParsingRoIHead.forward: GCE head, then the PRSN on its feature
+        out = roi_head._mask_forward(feats, r)
+        preds = out['mask_preds']
         if roi_head.with_parsing_iou:
-            return preds, roi_head.parsing_iou_head(out['parsing_feats'],
-                                                    preds.softmax(1))
+            return preds, roi_head.parsing_iou_head(out['mask_feats'], preds)
         return preds
 
     return flops + min(100, num_boxes) * _flops(model, parsing, rois)
