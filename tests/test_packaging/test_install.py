@@ -72,6 +72,9 @@ def _run(cmd, cwd, **env):
     return proc
 
 
+IGNORE_INSTALLED = '--ignore-installed'
+
+
 def _pip(*args, cwd):
     return _run([sys.executable, '-m', 'pip', '-q', *args], cwd)
 
@@ -107,8 +110,10 @@ def wheel_site(project, tmp_path_factory):
 def editable_site(project, wheel_site, tmp_path_factory):
     """site-packages of an editable install (PEP 660) of the copy."""
     prefix = tmp_path_factory.mktemp('editable_prefix')
-    _pip('install', '--no-deps', '--no-build-isolation', '--prefix',
-         str(prefix), '-e', str(project), cwd=prefix)
+    # --ignore-installed: without it pip uninstalls the running env's own
+    # mmhumanparse before installing into the other prefix
+    _pip('install', '--no-deps', '--no-build-isolation', IGNORE_INSTALLED,
+         '--prefix', str(prefix), '-e', str(project), cwd=prefix)
     return sysconfig.get_paths(vars=dict(base=str(prefix),
                                          platbase=str(prefix)))['purelib']
 
@@ -240,3 +245,15 @@ def test_mim_test_evaluates_the_checkpoint(mim_trained, wheel_site):
     test = osp.join(wheel_site[1], 'mmhumanparse', '.mim', 'tools', 'test.py')
     assert f'Testing command is {sys.executable} {test} ' in log
     assert re.search(r'Iter\(test\) \[2/2\].*mIoU: \d+\.\d+', log), log[-2000:]
+
+
+def test_other_prefix_install_keeps_the_running_envs_own(
+        editable_site, tmp_path):
+    """Installing into another prefix must not uninstall the package from
+    the env that runs the tests (later tools and slow tests import it)."""
+    proc = subprocess.run(
+        [sys.executable, '-c', 'import mmhumanparse, sys; '
+         'sys.stdout.write(mmhumanparse.__file__)'],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'editable_prefix' not in proc.stdout
