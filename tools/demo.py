@@ -11,7 +11,9 @@ With ``--multi-person`` (``make demo-multi-person``) it does the same for
 the toy RP R-CNN on toy CIHP: writes the data and its COCO jsons (the
 CIHP converter), trains, tests with ``ParsingAPMetric`` + bbox AP, draws
 each val image's persons to WORK_DIR/vis/ and prints ``AP_p50: <percent>``
-as its last line.
+as its last line. Measured (48 train / 24 val toy images, 800 iterations,
+2026-12-03, loaded 2-core machine, 8-30 min): seeds 0 / 1 / 2 give
+AP^p50 61.0 / 48.1 / 54.0; expect about 45-65.
 """
 import argparse
 import os
@@ -39,7 +41,8 @@ def parse_args(argv=None):
     p.add_argument('--work-dir', default='work_dirs/demo')
     p.add_argument('--data-dir', default='data/toy')
     p.add_argument('--num', type=int, default=None,
-                   help='train images (240 toy LIP / 24 toy CIHP)')
+                   help='train images (240 toy LIP / 48 toy CIHP; val gets '
+                   'half as many)')
     p.add_argument('--iters', type=int, default=None,
                    help='override train_cfg.max_iters')
     p.add_argument('--seed', type=int, default=0)
@@ -77,7 +80,9 @@ def multi_person(args):
     from mmhumanparse.utils.tool_utils import register
 
     t0 = time.time()
-    root = make_toy_data(args.data_dir, dataset='cihp', num=args.num or 24,
+    # 48 train / 24 val images: with 12 val images (about 35 persons)
+    # AP^p50 swung from 39.6 to 64.1 between seeds 0 and 1
+    root = make_toy_data(args.data_dir, dataset='cihp', num=args.num or 48,
                          seed=args.seed)['CIHP']
     anns = write_cihp_coco(root, osp.join(root, 'annotations'))
     print(f'toy CIHP and its COCO jsons written to {root} '
