@@ -162,19 +162,36 @@ def export_onnx(model: torch.nn.Module,
     return wrapper
 
 
-def ort_session(path: str, threads: int = 0):
-    """ONNX Runtime CPU session with all graph optimizations.
+# ONNX Runtime moves a QuantizeLinear up through the MaxPool in front of
+# it; at the fp32 -> int8 border of quantize_int8's graphs (the pooling
+# after LIP-Net's fp32 stage 0) that MaxPool then runs on uint8 in a slow
+# plain-layout kernel: 14 ms of 100 ms per 512 x 512 image on one thread,
+# against 1 ms in fp32. No effect on graphs without QuantizeLinear.
+DISABLED_OPTIMIZERS = ('QDQPropagationTransformer', )
+
+
+def ort_session(path: str, threads: int = 0, optimized_model: str = None):
+    """ONNX Runtime CPU session with all graph optimizations but
+    :data:`DISABLED_OPTIMIZERS`.
 
     Args:
+        path (str): the .onnx file.
         threads (int): intra-op threads; 0 = ONNX Runtime's default.
+        optimized_model (str, optional): also write the graph as ONNX
+            Runtime optimized it there (to inspect it).
     """
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     if threads:
         opts.intra_op_num_threads = threads
+    if optimized_model:
+        opts.optimized_model_filepath = optimized_model
     return ort.InferenceSession(
-        path, opts, providers=['CPUExecutionProvider'])
+        path,
+        opts,
+        providers=['CPUExecutionProvider'],
+        disabled_optimizers=list(DISABLED_OPTIMIZERS))
 
 
 def image_batch(img: np.ndarray, shape: Sequence[int]) -> np.ndarray:

@@ -67,15 +67,22 @@ def test_benchmark_compare_with_stock_mmseg_config():
     out = _run(
         osp.join(TOOLS, 'benchmark.py'), CFG, '--shape', '64', '64',
         '--repeat', '1', '--warmup', '0', '--threads', '1',
-        '--channels-last', '--fuse-conv-bn', '--compare', stock)
-    assert out.count('images/s:') == 2
+        '--channels-last', '--fuse-conv-bn', '--onnx', '--compare', stock)
+    assert out.count('images/s:') == 3
     assert 'input 1x3x64x64' in out
-    assert re.search(r'speed ratio .*: [\d.]+x', out)
+    # eager / ONNX, eager / stock, and ONNX / stock: each entry of CONFIG
+    # is compared with the --compare config
+    ratios = re.findall(r'speed ratio (.*) / (.*): [\d.]+x', out)
+    ours, fused = osp.basename(CFG), ' [fuse_conv_bn] [channels_last]'
+    theirs = osp.basename(stock) + fused
+    assert ratios == [(ours + fused, ours + ' [onnxruntime]'),
+                      (ours + fused, theirs),
+                      (ours + ' [onnxruntime]', theirs)], out
     # the progress bar goes to stderr; the tables and one summary line,
     # last, to stdout
     assert 'ETA' not in out and '\r' not in out
     assert re.fullmatch(
-        r'benchmark: 2 models x 1 runs \(\+0 warm-up\) in [\d.]+ s; '
+        r'benchmark: 3 models x 1 runs \(\+0 warm-up\) in [\d.]+ s; '
         'table above', out.strip().splitlines()[-1]), out
 
 

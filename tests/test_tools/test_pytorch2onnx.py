@@ -178,15 +178,24 @@ def test_int8_export_untrained(toy_roots, tmp_path, capsys):
                     and len(t.dims) == 4]
     assert len(int8_weights) >= 10  # the conv kernels
     # LIP-Net's full-resolution stage 0 (before the first stride-2 op)
-    # stays fp32, the later stages run on dequantized int8 tensors
-    # (input and weight; a bias shared with a later conv may be int32)
+    # stays fp32 with constant weights and biases (the random checkpoint's
+    # equal biases are stored once by the exporter: unshared, not
+    # dequantized), the later stages run on dequantized int8 tensors
     dequantized = {n.output[0] for n in graph.node
                    if n.op_type == 'DequantizeLinear'}
     convs = [n for n in graph.node if n.op_type == 'Conv']
-    assert not any(set(n.input[:2]) & dequantized for n in convs
+    assert not any(set(n.input) & dequantized for n in convs
                    if '/stages.0/' in n.name)
     assert all(set(n.input[:2]) <= dequantized for n in convs
                if '/stages.1/' in n.name)
+    # the output tail stays fp32: the logits are the final Resize's float
+    # output and the argmax reads them (uint8 logits tie and flip labels)
+    producer = {o: n for n in graph.node for o in n.output}
+    assert producer['logits'].op_type == 'Resize'
+    assert producer['labels'].op_type == 'ArgMax'
+    assert producer['labels'].input[0] == 'logits'
+    assert not any(n.op_type == 'QuantizeLinear'
+                   for n in graph.node if 'logits' in n.input)
     dims = [d.dim_param for d in graph.input[0].type.tensor_type.shape.dim]
     assert dims == ['N', '', 'H', 'W']
     images = [cv2.imread(p) for p in list_images(
@@ -197,6 +206,79 @@ def test_int8_export_untrained(toy_roots, tmp_path, capsys):
     assert got.shape == (2, 20, 96, 64)
     err = np.linalg.norm(got - ref) / np.linalg.norm(ref - ref.mean())
     assert err < 0.1, err
+
+
+def test_int8_session_pools_stage0_in_fp32(toy_roots, tmp_path):
+    """ort_session keeps the MaxPool after LIP-Net's fp32 stage 0 in fp32:
+    ONNX Runtime's QDQ propagation would move the QuantizeLinear behind
+    it up front and pool on uint8 in a slow plain-layout kernel (14 of
+    100 ms at 512 x 512)."""
+    from mmhumanparse.deployment import quantize_int8
+    from mmhumanparse.testing import toy_images
+    cfg = _toy('lipnet')
+    ckpt = random_segmentor_checkpoint(
+        cfg, str(tmp_path / 'm.pth'), dataset_meta=dict(LIP_METAINFO))
+    fp32, int8 = str(tmp_path / 'm.onnx'), str(tmp_path / 'i.onnx')
+    export_onnx(load_parser(cfg, ckpt), (128, 96), fp32)
+    quantize_int8(fp32, int8, toy_images(2), (128, 96))
+    optimized = str(tmp_path / 'optimized.onnx')
+    ort_session(int8, threads=1, optimized_model=optimized)
+    graph = onnx.load(optimized).graph
+    producer = {o: n for n in graph.node for o in n.output}
+    pools = [n for n in graph.node if 'MaxPool' in n.op_type]
+    assert len(pools) == 4  # after LIP-Net's stages 1-4
+    assert not [
+        n.name for n in pools if n.input[0] in producer
+        and producer[n.input[0]].op_type == 'QuantizeLinear'
+    ]
+
+
+def test_unshare_initializers_and_output_tail():
+    """Hand-made graph: two convs share a bias, an argmax follows the last
+    conv; the fp32 conv gets its own copy of the bias, the other conv keeps
+    the original, and the tail is the nodes after the last conv."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    from mmhumanparse.deployment.quantize import (output_tail_nodes,
+                                                  unshare_initializers)
+    w = numpy_helper.from_array(np.ones((2, 2, 1, 1), np.float32), 'w')
+    b = numpy_helper.from_array(np.zeros(2, np.float32), 'b')
+    nodes = [
+        helper.make_node('Conv', ['x', 'w', 'b'], ['y'], name='fp32_conv'),
+        helper.make_node('Conv', ['y', 'w', 'b'], ['z'], name='int8_conv'),
+        helper.make_node('Relu', ['z'], ['r'], name='relu'),
+        helper.make_node('ArgMax', ['r'], ['a'], name='argmax', axis=1)
+    ]
+    info = [
+        helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 2, 1, 1])
+        for n in ('x', 'r')
+    ]
+    model = helper.make_model(
+        helper.make_graph(nodes, 'g', info[:1], info[1:], [w, b]))
+    assert output_tail_nodes(model.graph) == ['relu', 'argmax']
+    both = onnx.ModelProto()
+    both.CopyFrom(model)  # both sharers fp32: the second keeps the original
+    assert unshare_initializers(both, ['fp32_conv', 'int8_conv']) == 2
+    assert list(both.graph.node[1].input[1:]) == ['w', 'b']
+    assert unshare_initializers(model, ['fp32_conv']) == 2
+    first, second = model.graph.node[:2]
+    assert list(second.input[1:]) == ['w', 'b']
+    assert not set(first.input[1:]) & {'w', 'b'}
+    inits = {t.name: numpy_helper.to_array(t)
+             for t in model.graph.initializer}
+    np.testing.assert_array_equal(inits[first.input[1]], inits['w'])
+    np.testing.assert_array_equal(inits[first.input[2]], inits['b'])
+    onnx.checker.check_model(model)
+    assert unshare_initializers(model, ['fp32_conv']) == 0
+    # a node reading one shared constant twice gets one copy for both
+    model.graph.node.insert(
+        1, helper.make_node('Add', ['w', 'w'], ['w2'], name='fp32_add'))
+    assert unshare_initializers(model, ['fp32_add']) == 1
+    add = model.graph.node[1]  # the graph holds a copy of the node
+    assert add.input[0] == add.input[1] != 'w'
+    assert model.graph.node[2].input[1] == 'w'
+    names = [t.name for t in model.graph.initializer]
+    assert len(names) == len(set(names)) == 5
 
 
 @pytest.mark.slow

@@ -38,8 +38,12 @@ the same input, timed in the same rounds. ``--int8`` adds that graph
 quantized to int8 by ONNX Runtime (static: int8 weights per channel, uint8
 activations, calibrated on ``--calib-images`` or on toy LIP images made by
 ``mmhumanparse.testing.toy_images``; the timing does not depend on what
-the weights are). ``--compare`` takes several configs; every ratio is
-printed against the first entry.
+the weights are; the fp32 layers stay fp32 as in
+:func:`~mmhumanparse.deployment.quantize_int8`). ``--compare`` takes
+several configs. Ratios (images/s, > 1 = faster) are printed for the eager
+CONFIG against every other entry, and for each other entry of CONFIG
+(fusions, ONNX Runtime fp32 / int8) against each ``--compare`` config,
+e.g. ``[onnxruntime int8] / fast_scnn...``.
 """
 import argparse
 import copy
@@ -237,6 +241,21 @@ def benchmark(configs: Sequence[str],
     return models
 
 
+def ratio_line(a: Timed, b: Timed) -> str:
+    """'speed ratio A / B: ...' (images/s of ``a`` over ``b``: > 1 means
+    ``a`` is faster), by mean, median and min time."""
+    warn = ''
+    if a.shape != b.shape:
+        warn = (f'WARNING: {a.name} and {b.name} ran at different sizes '
+                f'{a.shape} and {b.shape}; pass --shape H W to compare at '
+                'one size.\n')
+    med = statistics.median(b.times) / statistics.median(a.times)
+    best = min(b.times) / min(a.times)
+    return (f'{warn}speed ratio {osp.basename(a.name)} / '
+            f'{osp.basename(b.name)}: {a.images_per_s / b.images_per_s:.2f}x '
+            f'(by median time {med:.2f}x, by min time {best:.2f}x)')
+
+
 def parse_args():
     parser = argparse.ArgumentParser(
         description='Inference images/s of a segmentation config (batch 1)')
@@ -313,18 +332,14 @@ def main():
           'torch.no_grad(), batch 1; entries timed alternately')
     for m in models:
         print(m.report())
-    a = models[0]
-    for b in models[1:]:
-        if a.shape != b.shape:
-            print(f'WARNING: {a.name} and {b.name} ran at different sizes '
-                  f'{a.shape} and {b.shape}; pass --shape H W to compare at '
-                  'one size.')
-        med = statistics.median(b.times) / statistics.median(a.times)
-        best = min(b.times) / min(a.times)
-        print(f'speed ratio {osp.basename(a.name)} / '
-              f'{osp.basename(b.name)}: '
-              f'{a.images_per_s / b.images_per_s:.2f}x (by median time '
-              f'{med:.2f}x, by min time {best:.2f}x)')
+    # CONFIG's eager entry against every other entry, then CONFIG's other
+    # entries (fusions, ONNX Runtime fp32 / int8) against each --compare
+    own = len(models) - len(configs) + 1
+    pairs = [(models[0], b) for b in models[1:]] + [
+        (a, b) for a in models[1:own] for b in models[own:]
+    ]
+    for a, b in pairs:
+        print(ratio_line(a, b))
     print(f'benchmark: {len(models)} models x {args.repeat} runs '
           f'(+{args.warmup} warm-up) in {time.perf_counter() - start:.1f} s; '
           'table above')
