@@ -26,7 +26,12 @@ The exported graph:
 ``--int8`` also writes ``<out>_int8.onnx``: static quantization with ONNX
 Runtime (int8 weights per channel, uint8 activations, QDQ), calibrated on
 ``--calib-num`` images spread over the config's training list (or the
-images of ``--calib-images``), resized to ``--shape``.
+images of ``--calib-images``), resized to ``--shape``. The layers at the
+input resolution and the output tail (logit resizes, argmax) stay fp32.
+Run it in ONNX Runtime with
+``disabled_optimizers=['QDQPropagationTransformer']`` (as
+:func:`mmhumanparse.deployment.ort_session` does; ``docs/inference.md``
+says why).
 
 ``--verify`` runs PyTorch and ONNX Runtime on images (toy images written
 by ``mmhumanparse.testing.make_toy_data``, or ``--verify-images``) resized
